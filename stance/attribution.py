@@ -1,0 +1,262 @@
+"""Attribution: which party expresses a sentence's stance (source) and toward whom (target).
+
+Rules, tried in order; each result records the rule that gave it (``via``):
+
+* ``reporting``: "X stressed / said / asserted ... that": the party named before the reporting
+  verb is the source. "He asserted" continues the last named speaker (``pronoun``); "we"
+  belongs to the document's speaker (``speaker``); "Both sides emphasized" is mutual.
+* ``mutual``: "both sides", "both countries", "the two states" ... without a named speaker.
+* ``joint``: two parties acting together: "X and Y discussed", "X met with Y".
+* ``passive``: "... was rejected by X": X is the source.
+* ``subject``: otherwise the first party named, unless it follows a preposition ("for
+  Pakistan", "against India"), in which case it is the target.
+* ``speaker``: first person ("we", "our") with a document speaker and no other subject.
+
+The target is the first other party named in the sentence, else the other party of the
+document's dyad. A sentence with no party in it (and no pronoun or first person to carry one
+over) gets no source and no target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .parties import Mention
+
+REPORTING_VERBS = (
+    "said says say saying told tells stated states stressed stresses stressing asserted asserts "
+    "underscored underscores emphasized emphasised emphasizes emphasises affirmed affirms "
+    "reaffirmed reaffirms noted notes added adds declared declares announced announces assured "
+    "assures urged urges called calls warned warns insisted insists maintained maintains argued "
+    "argues claimed claims accused accuses criticized criticised criticizes criticises "
+    "condemned condemns welcomed welcomes praised praises thanked thanks appreciated "
+    "appreciates acknowledged acknowledges reiterated reiterates highlighted highlights "
+    "remarked remarks observed observes hoped hopes believes believed proposed proposes "
+    "suggested suggests demanded demands rejected rejects denied denies dismissed dismisses "
+    "lauded lauds hailed hails expressed expresses conveyed conveys informed informs complained "
+    "complains protested protests threatened threatens vowed vows pledged pledges promised "
+    "promises offered offers requested requests asked asks invited invites described describes "
+    "explained explains confirmed confirms recalled recalls regretted regrets deplored deplores "
+    "commended commends blamed blames alleged alleges questioned questions signalled signaled "
+    "signals indicated indicates wrote writes tweeted announced recognized recognised "
+    "recognizes recognises supported supports opposed opposes "
+    "say stress assert underscore emphasize emphasise affirm reaffirm declare announce assure "
+    "urge warn insist argue claim accuse criticize criticise condemn welcome praise thank "
+    "appreciate acknowledge reiterate highlight believe propose suggest demand reject deny "
+    "dismiss laud hail express convey complain vow pledge promise request invite confirm "
+    "recall regret deplore commend blame allege recognize recognise oppose"
+).split()
+_PRONOUNS = {"he": "last", "she": "last", "they": "last", "we": "speaker", "i": "speaker"}
+
+_WORD = r"(?<![\w-])(?:{})(?![\w-])"
+_REPORTING = re.compile(_WORD.format("|".join(REPORTING_VERBS)), re.IGNORECASE)
+_MUTUAL = re.compile(
+    r"(?<!\w)(?:both|the\s+two)\s+(?:\w+\s+)?(?:sides|countries|states|nations|governments|"
+    r"leaders|parties|delegations|ministers|neighbou?rs|allies|capitals|partners|"
+    r"administrations|militaries|presidents|premiers|heads\s+of\s+state)(?!\w)|"
+    r"(?<!\w)jointly(?!\w)",
+    re.IGNORECASE,
+)
+_JOINT_GAP = re.compile(
+    r"\s*,?\s*(?:and|&|together\s+with|along\s+with|joined\s+by|met\s+with|met|with)\s+"
+    r"(?:(?:the|his|her|their|its)\s+)?(?:[A-Za-z'’.-]+\s+){0,3}?",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(
+    r"(?<!\w)(?:of|for|to|toward|towards|with|against|on|about|into|over|between|from|"
+    r"among|like|than)\s+(?:the\s+)?(?:\w+\s+)?\Z",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"\w(?:ed|en|wn)\s+by\s+(?:the\s+)?\Z", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:we|our|ours|us|I|my)(?!\w)", re.IGNORECASE)
+_SUBJECT_PRONOUN = re.compile(r"(?<!\w)(he|she|they|we|i)\s+(?:\w+\s+){0,2}\Z", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:—–(]\s*(?=[^,;:—–(]*\Z)")
+_OPENING_FIRST_PERSON = re.compile(r"\A\W*(?:[^,]{0,60},\s*)?(?:we|i|our)\s", re.IGNORECASE)
+_SENTENCE_START_PRONOUN = re.compile(r"\A\W*(he|she|they)\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who expresses the stance toward whom, and the rule that decided it."""
+
+    source: str | None = None
+    target: str | None = None
+    mutual: bool = False
+    via: str | None = None
+
+
+@dataclass
+class AttributionContext:
+    """What attribution carries from one sentence to the next within a document."""
+
+    speaker: str | None = None
+    dyad: tuple[str, ...] = ()
+    last_speaker: str | None = None
+    last_mutual: tuple[str, str] | None = None
+
+    def other(self, key: str | None) -> str | None:
+        """The other party of the dyad, when the document has one."""
+        if key is None or len(self.dyad) != 2 or key not in self.dyad:
+            return None
+        return self.dyad[1] if self.dyad[0] == key else self.dyad[0]
+
+
+def attribute(
+    text: str, offset: int, mentions: list[Mention], context: AttributionContext
+) -> Attribution:
+    """Source and target of one sentence; ``mentions`` carry document offsets, ``offset``
+    is where the sentence starts. Updates ``context`` (last speaker) as a reader would."""
+    actors = [m for m in mentions if m.kind != "venue"]
+    result = _decide(text, offset, actors, context)
+    if result.via in ("reporting", "subject", "joint", "passive") and not result.mutual:
+        context.last_speaker = result.source
+        context.last_mutual = None
+    elif result.mutual and result.source and result.target:
+        context.last_mutual = (result.source, result.target)
+    return result
+
+
+def _decide(
+    text: str, offset: int, actors: list[Mention], context: AttributionContext
+) -> Attribution:
+    verb = _REPORTING.search(text)
+    if verb:
+        clause_start = _clause_start(text, verb.start())
+        region = [m for m in actors if clause_start <= m.start - offset < verb.start()]
+        subject = text[clause_start : verb.start()]
+        found = _from_subject(region, subject, actors, context)
+        if found:
+            return found
+    if context.speaker and _OPENING_FIRST_PERSON.match(text):
+        source = context.speaker
+        return Attribution(source, _target(actors, source, context), False, "speaker")
+    passive = _passive(text, offset, actors, context)
+    if passive:
+        return passive
+    if verb and actors and all(m.start - offset >= verb.end() for m in actors):
+        # "The SAPM assured the US ambassador ...": an unnamed speaker; the party
+        # named after the verb is spoken to or about, not speaking.
+        return Attribution(None, actors[0].key, False, "object")
+    pronoun = _SENTENCE_START_PRONOUN.match(text)
+    mutual = _MUTUAL.search(text)
+    if mutual and not (pronoun and pronoun.end() <= mutual.start()):
+        return _mutual(actors, context, "mutual")
+    joint = _joint(text, offset, actors)
+    if joint:
+        return joint
+    if pronoun:
+        carried = _carry(pronoun.group(1).lower(), actors, context, "pronoun")
+        if carried:
+            return carried
+    return _by_position(text, offset, actors, context)
+
+
+def _clause_start(text: str, verb_start: int) -> int:
+    head = text[:verb_start]
+    m = _CLAUSE_BREAK.search(head)
+    return m.end() if m else 0
+
+
+def _from_subject(
+    region: list[Mention], subject: str, actors: list[Mention], context: AttributionContext
+) -> Attribution | None:
+    if _MUTUAL.search(subject):
+        return _mutual(actors, context, "mutual")
+    keys = _distinct(region)
+    if len(keys) >= 2:
+        return _mutual(region, context, "joint")
+    if len(keys) == 1:
+        return Attribution(keys[0], _target(actors, keys[0], context), False, "reporting")
+    pronoun = _SUBJECT_PRONOUN.search(subject)
+    if pronoun:
+        return _carry(pronoun.group(1).lower(), actors, context, _pronoun_via(pronoun.group(1)))
+    return None
+
+
+def _pronoun_via(word: str) -> str:
+    return "speaker" if _PRONOUNS[word.lower()] == "speaker" else "pronoun"
+
+
+def _carry(
+    pronoun: str, actors: list[Mention], context: AttributionContext, via: str
+) -> Attribution | None:
+    if _PRONOUNS.get(pronoun) == "speaker":
+        source = context.speaker
+        via = "speaker"
+    elif pronoun == "they" and context.last_mutual:
+        first, second = context.last_mutual
+        return Attribution(first, second, True, "pronoun")
+    else:
+        source = context.last_speaker
+    if source is None:
+        return None
+    return Attribution(source, _target(actors, source, context), False, via)
+
+
+def _mutual(actors: list[Mention], context: AttributionContext, via: str) -> Attribution:
+    named = _distinct(actors)
+    # "both sides" means the dyad: its parties first (named ones in order), then others.
+    keys = [k for k in named if k in context.dyad]
+    keys += [k for k in context.dyad if k not in keys]
+    keys += [k for k in named if k not in keys]
+    if len(keys) < 2:
+        source = keys[0] if keys else None
+        return Attribution(source, None, True, via)
+    return Attribution(keys[0], keys[1], True, via)
+
+
+def _joint(text: str, offset: int, actors: list[Mention]) -> Attribution | None:
+    if not actors:
+        return None
+    first_key = actors[0].key
+    for index, mention in enumerate(actors):
+        if mention.key == first_key:
+            continue
+        previous = actors[index - 1]
+        gap = text[previous.end - offset : mention.start - offset]
+        if _JOINT_GAP.fullmatch(gap) and not _PREPOSITION.search(text[: actors[0].start - offset]):
+            return Attribution(first_key, mention.key, True, "joint")
+        return None
+    return None
+
+
+def _passive(
+    text: str, offset: int, actors: list[Mention], context: AttributionContext
+) -> Attribution | None:
+    """ "... was rejected by Islamabad": the agent after a participle and "by" is the source."""
+    for mention in actors:
+        if _BY.search(text, 0, mention.start - offset):
+            return Attribution(mention.key, _target(actors, mention.key, context), False, "passive")
+    return None
+
+
+def _by_position(
+    text: str, offset: int, actors: list[Mention], context: AttributionContext
+) -> Attribution:
+    if actors:
+        first = actors[0]
+        before = text[: first.start - offset]
+        if not _PREPOSITION.search(before):
+            return Attribution(first.key, _target(actors, first.key, context), False, "subject")
+    if context.speaker and _FIRST_PERSON.search(text):
+        source = context.speaker
+        return Attribution(source, _target(actors, source, context), False, "speaker")
+    if actors:
+        return Attribution(None, actors[0].key, False, "object")
+    return Attribution()
+
+
+def _target(actors: list[Mention], source: str, context: AttributionContext) -> str | None:
+    for mention in actors:
+        if mention.key != source:
+            return mention.key
+    return context.other(source)
+
+
+def _distinct(mentions: list[Mention]) -> list[str]:
+    keys: list[str] = []
+    for m in mentions:
+        if m.key not in keys:
+            keys.append(m.key)
+    return keys

@@ -1,0 +1,430 @@
+"""The ``stance`` command line: a thin layer over the library.
+
+Exit codes: 0 all good, 1 usage error (bad option, unreadable party file, unknown speaker),
+2 some inputs failed (each listed on standard error as ``error: FILE[:LINE]: reason``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from . import __version__
+from .analysis import Analyzer, DocumentAnalysis, SentenceResult
+from .documents import iter_documents
+from .errors import InputError, StanceError
+from .scoring import SCORERS, SentenceInput, available
+
+EXIT_OK = 0
+EXIT_USAGE = 1
+EXIT_INPUTS_FAILED = 2
+
+CSV_COLUMNS = (
+    "document",
+    "index",
+    "start",
+    "end",
+    "label",
+    "score",
+    "tone",
+    "vader",
+    "textblob_polarity",
+    "textblob_subjectivity",
+    "source",
+    "target",
+    "mutual",
+    "via",
+    "parties",
+    "cues",
+    "text",
+)
+
+
+class StanceGroup(click.Group):
+    """A click group that maps errors to stance's exit codes (usage errors are 1, not 2)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else EXIT_OK
+        except click.UsageError as exc:
+            exc.show()
+            code = EXIT_USAGE
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            code = EXIT_USAGE
+        except StanceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            code = EXIT_USAGE
+        except BrokenPipeError:
+            sys.stderr.close()
+            code = EXIT_OK
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+class Problems:
+    """Collects failed inputs and warnings, prints each at once, and decides the exit code."""
+
+    def __init__(self) -> None:
+        self.failed = 0
+
+    def error(self, error: InputError | str) -> None:
+        self.failed += 1
+        click.echo(f"error: {error}", err=True)
+
+    def warn(self, message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    def exit_code(self) -> int:
+        if self.failed:
+            noun = "input" if self.failed == 1 else "inputs"
+            click.echo(f"{self.failed} {noun} failed", err=True)
+            return EXIT_INPUTS_FAILED
+        return EXIT_OK
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
+def parties_option(func: Callable) -> Callable:
+    return click.option(
+        "--parties",
+        "parties_file",
+        type=click.Path(dir_okay=False),
+        help="TOML file of parties and aliases (default: detect countries with the gazetteer).",
+    )(func)
+
+
+def speaker_option(func: Callable) -> Callable:
+    return click.option(
+        "--speaker", help="Party key whose voice 'we' is (a speech, a ministry statement)."
+    )(func)
+
+
+def lexicon_option(func: Callable) -> Callable:
+    return click.option(
+        "--lexicon",
+        type=click.Path(dir_okay=False),
+        help="TSV or TOML file of extra cue terms that extend or override the built-in lexicon.",
+    )(func)
+
+
+def encoding_option(func: Callable) -> Callable:
+    return click.option(
+        "--encoding",
+        default="utf-8",
+        show_default=True,
+        callback=_check_encoding,
+        help="Text encoding of the input files.",
+    )(func)
+
+
+def make_analyzer(parties_file: str | None, lexicon: str | None, speaker: str | None) -> Analyzer:
+    """An analyzer from command-line options; bad files or speakers are usage errors."""
+    return Analyzer(parties_file, lexicon, speaker)
+
+
+def analyses(
+    analyzer: Analyzer, paths: Iterable[str], encoding: str, problems: Problems
+) -> Iterator[DocumentAnalysis]:
+    """Each readable input analysed in order; failures reported and skipped."""
+    for item in iter_documents(paths, encoding):
+        if isinstance(item, InputError):
+            problems.error(item)
+            continue
+        try:
+            analysis = analyzer.analyze(item)
+        except StanceError as exc:
+            problems.error(InputError(item.where(), str(exc)))
+            continue
+        for warning in analysis.warnings:
+            problems.warn(warning)
+        yield analysis
+
+
+@click.group(cls=StanceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="stance")
+def cli() -> None:
+    """Tone and convergence/divergence stance of diplomatic and political text."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@parties_option
+@speaker_option
+@lexicon_option
+@encoding_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "table"]),
+    default="table",
+    show_default=True,
+    help="jsonl or csv for pipes, table for people.",
+)
+def score(
+    paths: tuple[str, ...],
+    parties_file: str | None,
+    speaker: str | None,
+    lexicon: str | None,
+    encoding: str,
+    fmt: str,
+) -> int:
+    """Score every sentence of PATHS (files, folders, .jsonl, or - for standard input)."""
+    analyzer = make_analyzer(parties_file, lexicon, speaker)
+    problems = Problems()
+    out = sys.stdout
+    writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "table": TableWriter}[fmt](out)
+    for analysis in analyses(analyzer, paths, encoding, problems):
+        writer.write(analysis)
+        out.flush()
+    return problems.exit_code()
+
+
+class JsonlWriter:
+    """One JSON object per sentence, tagged with its document."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+
+    def write(self, analysis: DocumentAnalysis) -> None:
+        doc = analysis.document
+        for s in analysis.sentences:
+            record = {"document": doc.id, "path": doc.path, "date": analysis.metadata["date"]}
+            record.update(s.to_dict())
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+class CsvWriter:
+    """One CSV row per sentence; cues as ``term:effect`` joined by ``;``."""
+
+    def __init__(self, out: TextIO):
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(CSV_COLUMNS)
+
+    def write(self, analysis: DocumentAnalysis) -> None:
+        for s in analysis.sentences:
+            self.writer.writerow(csv_row(analysis.document.id, s))
+
+
+def csv_row(document_id: str, s: SentenceResult) -> list[Any]:
+    """The CSV row of one sentence, in :data:`CSV_COLUMNS` order."""
+    return [
+        document_id,
+        s.index,
+        s.start,
+        s.end,
+        s.label,
+        f"{s.score:.4f}",
+        f"{s.tone:.4f}",
+        f"{s.vader:.4f}",
+        f"{s.textblob_polarity:.4f}",
+        f"{s.textblob_subjectivity:.4f}",
+        s.source or "",
+        s.target or "",
+        str(s.mutual).lower(),
+        s.via or "",
+        ";".join(s.parties),
+        ";".join(f"{c.text}:{c.effect:+.1f}" for c in s.cues),
+        s.text,
+    ]
+
+
+class TableWriter:
+    """An aligned table per document, sized to the terminal."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.width = max(80, shutil.get_terminal_size((120, 24)).columns)
+
+    def write(self, analysis: DocumentAnalysis) -> None:
+        doc = analysis.document
+        summary = analysis.summary
+        date = analysis.metadata["date"] or "no date"
+        parties = ", ".join(f"{p.key} ({p.mentions})" for p in analysis.parties) or "none found"
+        self.out.write(f"\n{doc.id}  [{date}]  parties: {parties}\n")
+        text_width = max(20, self.width - 46)
+        self.out.write(f"{'#':>3}  {'label':<11} {'score':>6} {'tone':>6}  {'who':<15} text\n")
+        for s in analysis.sentences:
+            who = _who(s)
+            text = " ".join(s.text.split())
+            if len(text) > text_width:
+                text = text[: text_width - 1] + "…"
+            self.out.write(
+                f"{s.index + 1:>3}  {s.label:<11} {s.score:>+6.2f} {s.tone:>+6.2f}  {who:<15} "
+                f"{text}\n"
+            )
+        counts = summary["counts"]
+        low, high = summary["interval"]
+        self.out.write(
+            f"convergence index {summary['convergence_index']:+.2f} [{low:+.2f}, {high:+.2f}]  "
+            f"convergence {counts['convergence']}, neutral {counts['neutral']}, "
+            f"divergence {counts['divergence']}, mean tone {summary['mean_tone']:+.2f}\n"
+        )
+
+
+def _who(s: SentenceResult) -> str:
+    if s.source is None and s.target is None:
+        return "-"
+    arrow = "<->" if s.mutual else "->"
+    return f"{s.source or '?'}{arrow}{s.target or '?'}"
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@parties_option
+@speaker_option
+@encoding_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def parties(
+    paths: tuple[str, ...],
+    parties_file: str | None,
+    speaker: str | None,
+    encoding: str,
+    fmt: str,
+) -> int:
+    """Show the parties found in each document and how they were found."""
+    analyzer = make_analyzer(parties_file, None, speaker)
+    problems = Problems()
+    for analysis in analyses(analyzer, paths, encoding, problems):
+        if fmt == "json":
+            record = {
+                "document": analysis.document.id,
+                "party_source": analysis.party_source,
+                "dyad": list(analysis.dyad),
+                "parties": [p.to_dict() for p in analysis.parties],
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        source = "gazetteer" if analysis.party_source == "gazetteer" else "party file"
+        dyad = " & ".join(analysis.dyad) or "none"
+        click.echo(f"{analysis.document.id}  (from the {source}; dyad: {dyad})")
+        if not analysis.parties:
+            click.echo("  no party mentioned")
+        for p in analysis.parties:
+            how = ", ".join(f"{kind} {n}" for kind, n in p.found_by.items()) or "not mentioned"
+            people = f"; people: {', '.join(p.people)}" if p.people else ""
+            click.echo(f"  {p.key:<5} {p.name:<24} {p.mentions:>4} mentions ({how}){people}")
+    return problems.exit_code()
+
+
+@cli.command()
+@click.argument("sentence")
+@parties_option
+@speaker_option
+@lexicon_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def explain(
+    sentence: str,
+    parties_file: str | None,
+    speaker: str | None,
+    lexicon: str | None,
+    fmt: str,
+) -> int:
+    """Show how one SENTENCE is scored: every scorer, the cues and rules, the attribution."""
+    analyzer = make_analyzer(parties_file, lexicon, speaker)
+    result = analyzer.score_sentence(sentence)
+    data = SentenceInput(sentence, analyzer.lexicon)
+    scorers = {name: cls().score(data) for name, cls in SCORERS.items()}
+    if fmt == "json":
+        record = result.to_dict()
+        record["scorers"] = {
+            name: {"value": round(s.value, 4), "label": s.label, "details": dict(s.details)}
+            for name, s in scorers.items()
+        }
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    click.echo(render_explanation(result, scorers, analyzer))
+    return EXIT_OK
+
+
+def render_explanation(result: SentenceResult, scorers: dict, analyzer: Analyzer) -> str:
+    """The readable layout of ``stance explain``."""
+    out = io.StringIO()
+    out.write(f"sentence: {result.text}\n\nscorers\n")
+    for name, s in scorers.items():
+        details = ", ".join(f"{k} {v:+.2f}" for k, v in s.details.items())
+        out.write(f"  {name:<9} {s.value:+.3f}  {s.label:<11}  {details}\n")
+    out.write(f"\nstance: {result.label} ({result.score:+.3f})\n")
+    if not result.cues:
+        out.write("  no cue from the lexicon: tone alone does not make a stance\n")
+    for cue in result.cues:
+        rules = "; ".join(cue.modifiers) or "-"
+        out.write(
+            f"  {cue.text!r:<24} {cue.weight:+5.1f} {cue.category:<22} -> {cue.effect:+5.1f}"
+            f"   rules: {rules}\n"
+        )
+    out.write("\nattribution\n")
+    names = analyzer.parties
+    if result.source or result.target:
+        arrow = "<->" if result.mutual else "->"
+        out.write(
+            f"  {names.name(result.source) or '?'} {arrow} {names.name(result.target) or '?'}"
+            f"  (rule: {result.via}{', mutual' if result.mutual else ''})\n"
+        )
+    else:
+        out.write("  no party in the sentence\n")
+    for m in result.mentions:
+        out.write(f"  mention {m.text!r} -> {m.key} ({m.kind})\n")
+    return out.getvalue()
+
+
+def example_paths() -> list[Path]:
+    """The example documents shipped inside the package (written for stance)."""
+    folder = Path(str(resources.files("stance").joinpath("examples")))
+    return sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".jsonl"))
+
+
+@cli.command()
+@click.option("--path", "show_path", is_flag=True, help="Print only the paths, one per line.")
+def examples(show_path: bool) -> int:
+    """List the bundled example documents."""
+    for path in example_paths():
+        click.echo(str(path) if show_path else f"{path.name:<32} {path}")
+    return EXIT_OK
+
+
+@cli.command()
+def demo() -> int:
+    """Score the bundled example documents: the quickest way to see what stance does."""
+    analyzer = make_analyzer(None, None, None)
+    problems = Problems()
+    writer = TableWriter(sys.stdout)
+    for analysis in analyses(analyzer, [str(p) for p in example_paths()], "utf-8", problems):
+        writer.write(analysis)
+    return problems.exit_code()
+
+
+@cli.command()
+def scorers() -> int:
+    """List the available scorers."""
+    for name, description in available().items():
+        click.echo(f"{name:<10} {description}")
+    return EXIT_OK
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="stance")

@@ -1,0 +1,43 @@
+"""Errors that name the input they come from, so a batch can report them in one line and go on."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+
+class StanceError(Exception):
+    """Base class of the errors stance reports to users."""
+
+
+class InputError(StanceError):
+    """A document, party file or lexicon that cannot be used: says which file and line."""
+
+    def __init__(self, path: str | None, message: str, line: int | None = None):
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.message, self.line))
+
+
+def toml_error(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> InputError:
+    """An :class:`InputError` naming the line of a TOML syntax error."""
+    message = str(exc)
+    m = re.search(r"\(at line (\d+), column \d+\)", message)
+    if m:
+        line: int | None = int(m.group(1))
+    elif "end of document" in message and text:
+        line = len(text.rstrip().splitlines()) or 1
+    else:
+        line = None
+    detail = re.sub(r"\s*\(at (?:line|end of document).*\)", "", message)
+    return InputError(name, "TOML syntax error: " + detail, line)

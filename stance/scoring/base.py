@@ -1,0 +1,123 @@
+"""The one interface every scorer shares, so scorers can be listed, swapped and compared.
+
+A scorer turns a :class:`SentenceInput` into a :class:`Score`: a value in [-1, 1], a label,
+and the cues that explain it. Expensive shared work (VADER, TextBlob, cue matching) is done
+once per sentence by :class:`SentenceInput` and reused by every scorer that needs it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ..attribution import Attribution
+    from ..parties import Mention
+    from .lexicon import CueLexicon, CueMatch
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A lexicon term that fired in a sentence: why a label is what it is.
+
+    ``start`` and ``end`` are character offsets into the sentence text; ``weight`` is the
+    lexicon's weight (-10 conflict .. +10 cooperation) and ``effect`` what it contributed
+    after the rules in ``modifiers`` (negation, hedging, remedy) were applied.
+    """
+
+    term: str
+    text: str
+    start: int
+    end: int
+    weight: float
+    category: str
+    effect: float
+    modifiers: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "weight": self.weight,
+            "category": self.category,
+            "effect": round(self.effect, 4),
+            "modifiers": list(self.modifiers),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """What a scorer says about one sentence."""
+
+    value: float
+    label: str
+    cues: tuple[Cue, ...] = ()
+    details: Mapping[str, float] = field(default_factory=dict)
+
+
+class SentenceInput:
+    """One sentence and what scorers may need of it, each part computed at most once."""
+
+    def __init__(
+        self,
+        text: str,
+        lexicon: CueLexicon,
+        mentions: tuple[Mention, ...] = (),
+        attribution: Attribution | None = None,
+    ):
+        self.text = text
+        self.lexicon = lexicon
+        self.mentions = mentions
+        self.attribution = attribution
+
+    @cached_property
+    def vader(self) -> dict[str, float]:
+        from .tone import vader_scores
+
+        return vader_scores(self.text)
+
+    @cached_property
+    def textblob(self) -> tuple[float, float]:
+        from .tone import textblob_scores
+
+        return textblob_scores(self.text)
+
+    @cached_property
+    def cue_matches(self) -> list[CueMatch]:
+        return self.lexicon.find(self.text)
+
+
+class Scorer(ABC):
+    """Base class: a named scorer of one kind (``tone`` or ``stance``)."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]
+    description: ClassVar[str]
+    labels: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def score(self, sentence: SentenceInput) -> Score:
+        """Score one sentence."""
+
+    def score_text(self, text: str) -> Score:
+        """Score a bare string, with the built-in lexicon and no parties."""
+        from .lexicon import CueLexicon
+
+        return self.score(SentenceInput(text, CueLexicon.builtin()))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+def polarity_label(value: float, threshold: float, positive: str, negative: str) -> str:
+    """The label of a signed value: ``positive`` above the threshold, ``negative`` below."""
+    if value >= threshold:
+        return positive
+    if value <= -threshold:
+        return negative
+    return "neutral"

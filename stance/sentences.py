@@ -1,0 +1,133 @@
+"""Sentence segmentation with character offsets, no model downloads.
+
+Candidates are terminators (``. ! ? …``, with closing quotes or brackets) followed by white
+space, blank lines, and single line breaks. A few named rules decide which candidates end a
+sentence:
+
+* ``abbreviation``: titles (``Mr.``, ``Amb.``) never end one; ``No. 10``, ``Jan. 14``,
+  ``Art. 51`` do not when a number follows; dotted acronyms (``U.S.``) and ``etc.`` end one
+  only when a typical sentence opener follows (``The``, ``He``, ``In``...);
+* ``initial``: a single capital letter before the period is an initial (``Donald J. Trump``);
+* ``lower-case continuation``: nothing ends before a word in lower case (``etc. he asserted``);
+* ``paragraph``: a blank line always ends a sentence; a single line break ends one after a
+  short line (a heading or list item) or before a bullet.
+
+Decimals (``3.5``) and in-word dots (``U.S.-led``) are never candidates because no white space
+follows them. A sentence longer than ``max_chars`` (default 1,000) is cut at the last ``;``,
+``,`` or space before the limit (or hard at the limit), so pathological input, such as 200,000
+characters without punctuation, stays fast and every piece stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_SENTENCE_CHARS = 1000
+SHORT_LINE = 60
+
+_CANDIDATE = re.compile(r"(?P<term>[.!?…]+[\"'’”»)\]]*)(?=\s|\Z)|(?P<para>\n[^\S\n]*\n)|(?P<nl>\n)")
+_PREV_WORD = re.compile(r"[(\[\"'‘“]*([\w.&'’-]+?)[.!?…]*[\"'’”»)\]]*\Z")
+_NEXT_WORD = re.compile(r"\s*[\"'‘“«(\[]*(\S?)(\w*)")
+_BULLET = re.compile(r"[^\S\n]*(?:[-*•–·▪]|\d{1,3}[.)]|\(?[a-z]\))\s")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+TITLES = frozenset(
+    "mr mrs ms messrs dr prof gen col lt sgt capt cmdr adm maj brig sen rep gov pres amb hon "
+    "rev fr st mt ft supt insp det cpl pvt h.e dipl".split()
+)
+NUMBERED = frozenset("no nos art arts fig figs vol vols p pp para paras sec ch op cf".split())
+MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+GENERAL = frozenset(
+    "etc vs inc ltd co corp bros approx dept est govt jr sr esq al i.e e.g ie eg viz".split()
+)
+OPENERS = frozenset(
+    "the a an he she it we they i in on at but and this that these those there his her its our "
+    "their however meanwhile yet after before when while if as for so since although both".split()
+)
+
+
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the sentences of ``text``, in order, white space trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _CANDIDATE.finditer(text):
+        kind = m.lastgroup
+        if kind == "term":
+            if not _ends_sentence(text, m.start(), m.end()):
+                continue
+            cut = m.end()
+        elif kind == "para" or _line_break_ends(text, start, m.start()):
+            cut = m.start()
+        else:
+            continue
+        _add(spans, text, start, cut, max_chars)
+        start = m.end() if kind != "term" else cut
+    _add(spans, text, start, len(text), max_chars)
+    return spans
+
+
+def _ends_sentence(text: str, term_start: int, term_end: int) -> bool:
+    nxt = _NEXT_WORD.match(text, term_end)
+    first = nxt.group(1) if nxt else ""
+    if not first:
+        return True
+    if first.islower():
+        return False
+    terminator = text[term_start:term_end]
+    if not terminator.startswith(".") or terminator.startswith(".."):
+        return True
+    prev = _PREV_WORD.search(text, max(0, term_start - 40), term_start + 1)
+    word = prev.group(1) if prev else ""
+    lower = word.lower().rstrip(".")
+    if lower in TITLES:
+        return False
+    follows_number = first.isdigit()
+    if lower in NUMBERED or lower in MONTHS:
+        return not follows_number
+    if len(word) == 1 and word.isupper():
+        return False
+    if lower in GENERAL or _DOTTED.fullmatch(word.rstrip(".")):
+        whole = (first + nxt.group(2)).lower() if nxt else ""
+        return whole in OPENERS
+    return True
+
+
+def _line_break_ends(text: str, sentence_start: int, newline: int) -> bool:
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[max(line_start, sentence_start) : newline].strip()
+    if not line:
+        return False
+    if _BULLET.match(text, newline + 1):
+        return True
+    if len(line) >= SHORT_LINE or line.endswith((",", ";", "-", "–", "—")):
+        return False
+    nxt = _NEXT_WORD.match(text, newline + 1)
+    return bool(nxt and nxt.group(1) and not nxt.group(1).islower())
+
+
+def _add(spans: list[tuple[int, int]], text: str, start: int, end: int, max_chars: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > max_chars:
+        cut = _cut_point(text, start, start + max_chars)
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    """Where to cut an over-long sentence: after the last ``;``, ``,`` or space before limit."""
+    floor = start + (limit - start) // 2
+    for mark in (";", ",", " "):
+        at = text.rfind(mark, floor, limit)
+        if at != -1:
+            cut = at + 1
+            while cut > start + 1 and text[cut - 1].isspace():
+                cut -= 1
+            return cut
+    return limit

@@ -1,0 +1,87 @@
+import pytest
+
+from stance.attribution import AttributionContext, attribute
+from stance.parties import PartySet
+from stance.sentences import split_sentences
+
+PARTIES = {
+    "PAK": {"name": "Pakistan", "aliases": ["Pakistan", "Islamabad"], "officials": ["Malik"]},
+    "USA": {"name": "United States", "aliases": ["US", "Washington"], "officials": ["Blome"]},
+}
+TRIO = {**PARTIES, "IND": ["India", "New Delhi", "Delhi"]}
+
+
+def attribute_all(text, parties=PARTIES, speaker=None):
+    party_set = PartySet.from_mapping(parties)
+    mentions = party_set.find(text)
+    dyad = tuple(party_set.keys())[:2] if speaker is None else (speaker, "IND")
+    context = AttributionContext(speaker=speaker, dyad=dyad)
+    results = []
+    for start, end in split_sentences(text):
+        inside = [m for m in mentions if start <= m.start < end]
+        results.append(attribute(text[start:end], start, inside, context))
+    return results
+
+
+def who(result):
+    return (result.source, result.target, result.mutual)
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Malik stressed that trade with the US must grow.", ("PAK", "USA", False)),
+        ("Noting the momentum, Blome asserted that ties were strong.", ("USA", "PAK", False)),
+        ("Islamabad rejected Washington's offer of help.", ("PAK", "USA", False)),
+        ("Washington urged Pakistan to do more against militancy.", ("USA", "PAK", False)),
+        ("Both sides emphasized the value of the talks.", ("PAK", "USA", True)),
+        ("The two countries signed a treaty.", ("PAK", "USA", True)),
+        ("Malik and Blome discussed energy.", ("PAK", "USA", True)),
+        ("Blome met with Malik in Islamabad.", ("USA", "PAK", True)),
+        ("The offer was rejected by Islamabad.", ("PAK", "USA", False)),
+        ("The storm hit the coast on Monday.", (None, None, False)),
+        ("The US pledged $100 million in flood relief to Pakistan.", ("USA", "PAK", False)),
+    ],
+)
+def test_single_sentences(sentence, expected):
+    (result,) = attribute_all(sentence)
+    assert who(result) == expected
+
+
+def test_reported_stance_with_a_third_party():
+    (result,) = attribute_all("Officials in Delhi accused Islamabad of stalling.", TRIO)
+    assert who(result) == ("IND", "PAK", False)
+
+
+def test_pronouns_carry_the_last_named_speaker():
+    text = (
+        "Malik met reporters on Monday. Commenting on trade, he asserted that ties would grow. "
+        "Blome spoke next. He affirmed his resolve to deepen trade."
+    )
+    results = attribute_all(text)
+    assert [who(r) for r in results] == [
+        ("PAK", "USA", False),
+        ("PAK", "USA", False),
+        ("USA", "PAK", False),
+        ("USA", "PAK", False),
+    ]
+    assert [r.via for r in results][1::2] == ["pronoun", "pronoun"]
+
+
+def test_first_person_belongs_to_the_speaker():
+    text = "We condemn the shelling by India. Our people want peace. India must stop."
+    results = attribute_all(text, TRIO, speaker="PAK")
+    assert who(results[0])[:2] == ("PAK", "IND")
+    assert who(results[1])[:2] == ("PAK", "IND")
+    assert results[1].via == "speaker"
+    assert who(results[2])[:2] == ("IND", "PAK")
+
+
+def test_unnamed_speaker_leaves_the_source_open():
+    (result,) = attribute_all("The minister assured the US envoy that help was coming.")
+    assert who(result) == (None, "USA", False)
+
+
+def test_no_party_and_no_pronoun_gives_no_attribution():
+    results = attribute_all("Blome spoke. The weather was fine.")
+    assert who(results[1]) == (None, None, False)

@@ -1,0 +1,29 @@
+"""The code stays ruff-clean: the same check CI and developers run."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ruff_clean():
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed (pip install '.[test]')")
+    result = subprocess.run(
+        [
+            ruff,
+            "check",
+            "--no-cache",
+            str(ROOT / "stance"),
+            str(ROOT / "tests"),
+            str(ROOT / "scripts"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
