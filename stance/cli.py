@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ import click
 from . import __version__
 from .analysis import Analyzer, DocumentAnalysis, SentenceResult
 from .documents import iter_documents
+from .engine import ENGINES, AnalyzerConfig, Engine, analyze_all, get_engine
 from .errors import InputError, StanceError
 from .scoring import SCORERS, SentenceInput, available
 
@@ -139,27 +141,52 @@ def encoding_option(func: Callable) -> Callable:
     )(func)
 
 
-def make_analyzer(parties_file: str | None, lexicon: str | None, speaker: str | None) -> Analyzer:
-    """An analyzer from command-line options; bad files or speakers are usage errors."""
-    return Analyzer(parties_file, lexicon, speaker)
+def engine_options(func: Callable) -> Callable:
+    func = click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        help="Worker processes for the processes engine (default: the CPU count).",
+    )(func)
+    return click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(ENGINES),
+        default="auto",
+        show_default=True,
+        help="serial, processes, or auto (serial for a handful of files, else processes).",
+    )(func)
+
+
+def make_config(parties_file: str | None, lexicon: str | None, speaker: str | None):
+    """The analyzer settings from command-line options, checked now: bad files or speakers
+    are usage errors before any document is read."""
+    config = AnalyzerConfig(parties_file, lexicon, speaker)
+    config.build()
+    return config
+
+
+def open_engine(name: str, jobs: int | None, paths: Iterable[str]) -> Engine:
+    """The engine for a command; ``auto`` counts plain files to decide."""
+    paths = list(paths)
+    few_files = all(os.path.isfile(p) and not p.endswith(".jsonl") for p in paths)
+    return get_engine(name, jobs, inputs=len(paths) if few_files else None)
 
 
 def analyses(
-    analyzer: Analyzer, paths: Iterable[str], encoding: str, problems: Problems
+    config: AnalyzerConfig,
+    paths: Iterable[str],
+    encoding: str,
+    problems: Problems,
+    engine: Engine,
 ) -> Iterator[DocumentAnalysis]:
     """Each readable input analysed in order; failures reported and skipped."""
-    for item in iter_documents(paths, encoding):
-        if isinstance(item, InputError):
-            problems.error(item)
+    for result in analyze_all(config, iter_documents(paths, encoding), engine):
+        if isinstance(result, InputError):
+            problems.error(result)
             continue
-        try:
-            analysis = analyzer.analyze(item)
-        except StanceError as exc:
-            problems.error(InputError(item.where(), str(exc)))
-            continue
-        for warning in analysis.warnings:
+        for warning in result.warnings:
             problems.warn(warning)
-        yield analysis
+        yield result
 
 
 @click.group(cls=StanceGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,6 +201,7 @@ def cli() -> None:
 @speaker_option
 @lexicon_option
 @encoding_option
+@engine_options
 @click.option(
     "--format",
     "fmt",
@@ -188,16 +216,19 @@ def score(
     speaker: str | None,
     lexicon: str | None,
     encoding: str,
+    engine_name: str,
+    jobs: int | None,
     fmt: str,
 ) -> int:
     """Score every sentence of PATHS (files, folders, .jsonl, or - for standard input)."""
-    analyzer = make_analyzer(parties_file, lexicon, speaker)
+    config = make_config(parties_file, lexicon, speaker)
     problems = Problems()
     out = sys.stdout
     writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "table": TableWriter}[fmt](out)
-    for analysis in analyses(analyzer, paths, encoding, problems):
-        writer.write(analysis)
-        out.flush()
+    with open_engine(engine_name, jobs, paths) as engine:
+        for analysis in analyses(config, paths, encoding, problems, engine):
+            writer.write(analysis)
+            out.flush()
     return problems.exit_code()
 
 
@@ -306,9 +337,9 @@ def parties(
     fmt: str,
 ) -> int:
     """Show the parties found in each document and how they were found."""
-    analyzer = make_analyzer(parties_file, None, speaker)
+    config = make_config(parties_file, None, speaker)
     problems = Problems()
-    for analysis in analyses(analyzer, paths, encoding, problems):
+    for analysis in analyses(config, paths, encoding, problems, get_engine("serial")):
         if fmt == "json":
             record = {
                 "document": analysis.document.id,
@@ -344,7 +375,7 @@ def explain(
     fmt: str,
 ) -> int:
     """Show how one SENTENCE is scored: every scorer, the cues and rules, the attribution."""
-    analyzer = make_analyzer(parties_file, lexicon, speaker)
+    analyzer = make_config(parties_file, lexicon, speaker).build()
     result = analyzer.score_sentence(sentence)
     data = SentenceInput(sentence, analyzer.lexicon)
     scorers = {name: cls().score(data) for name, cls in SCORERS.items()}
@@ -409,10 +440,11 @@ def examples(show_path: bool) -> int:
 @cli.command()
 def demo() -> int:
     """Score the bundled example documents: the quickest way to see what stance does."""
-    analyzer = make_analyzer(None, None, None)
+    config = make_config(None, None, None)
     problems = Problems()
     writer = TableWriter(sys.stdout)
-    for analysis in analyses(analyzer, [str(p) for p in example_paths()], "utf-8", problems):
+    paths = [str(p) for p in example_paths()]
+    for analysis in analyses(config, paths, "utf-8", problems, get_engine("serial")):
         writer.write(analysis)
     return problems.exit_code()
 
