@@ -47,6 +47,12 @@ REPORTING_VERBS = (
     "dismiss laud hail express convey complain vow pledge promise request invite confirm "
     "recall regret deplore commend blame allege recognize recognise oppose"
 ).split()
+# Verbs of saying that come before their speaker after a quote: "..., said Koo".
+SPEECH_VERBS = (
+    "said says added adds wrote writes argued argues noted notes insisted insists explained "
+    "explains recalled remarked observed declared stated tweeted claimed complained lamented "
+    "continued replied responded quipped warned"
+).split()
 _PRONOUNS = {"he": "last", "she": "last", "they": "last", "we": "speaker", "i": "speaker"}
 
 _WORD = r"(?<![\w-])(?:{})(?![\w-])"
@@ -73,6 +79,26 @@ _FIRST_PERSON = re.compile(r"(?<!\w)(?:we|our|ours|us|I|my)(?!\w)", re.IGNORECAS
 _SUBJECT_PRONOUN = re.compile(r"(?<!\w)(he|she|they|we|i)\s+(?:\w+\s+){0,2}\Z", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:—–(]\s*(?=[^,;:—–(]*\Z)")
 _OPENING_FIRST_PERSON = re.compile(r"\A\W*(?:[^,]{0,60},\s*)?(?:we|i|our)\s", re.IGNORECASE)
+_WORDS = re.compile(r"\w+")
+_INVERTED_REACH = 4
+_AFTER_QUOTE_OR_COMMA = re.compile(r"[,\"”’']\s*\Z")
+_SPEECH = frozenset(SPEECH_VERBS)
+_BE = r"(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been|got|gets|get)"
+_PASSIVE_REPORTING = re.compile(
+    rf"(?<!\w){_BE}\s+(?:\w+ly\s+)?(?:{'|'.join(REPORTING_VERBS)})\s+by\s+(?:the\s+)?"
+    r"(?:[\w.'’-]+\s+){0,3}\Z",
+    re.IGNORECASE,
+)
+_STANCE_NOUNS = (
+    r"criticism|condemnation|praise|support|backing|attacks?|pressure|opposition|rebukes?|"
+    r"investigation|scrutiny|endorsement|threats?|sanctions|protests?|accusations?|charges|"
+    r"complaints?|demands?|calls?|denunciation|insults?|welcome"
+)
+_STANCE_NOUN_BY = re.compile(
+    rf"(?<!\w)(?:{_STANCE_NOUNS}|fire)\s+(?:from|by)\s+(?:the\s+)?"
+    r"(?:[\w.'’-]+\s+){0,3}\Z",
+    re.IGNORECASE,
+)
 _SENTENCE_START_PRONOUN = re.compile(r"\A\W*(he|she|they)\s", re.IGNORECASE)
 
 
@@ -120,12 +146,20 @@ def attribute(
 def _decide(
     text: str, offset: int, actors: list[Mention], context: AttributionContext
 ) -> Attribution:
-    verb = _REPORTING.search(text)
+    agent = _agent(text, offset, actors, context)
+    if agent:
+        return agent
+    verbs = [v for v in _REPORTING.finditer(text) if not _inside_mention(v, offset, actors)]
+    verb = verbs[0] if verbs else None
     if verb:
         clause_start = _clause_start(text, verb.start())
         region = [m for m in actors if clause_start <= m.start - offset < verb.start()]
         subject = text[clause_start : verb.start()]
         found = _from_subject(region, subject, actors, context)
+        if found:
+            return found
+    for candidate in verbs:
+        found = _inverted(text, offset, candidate, actors, context)
         if found:
             return found
     if context.speaker and _OPENING_FIRST_PERSON.match(text):
@@ -134,7 +168,7 @@ def _decide(
     passive = _passive(text, offset, actors, context)
     if passive:
         return passive
-    if verb and actors and all(m.start - offset >= verb.end() for m in actors):
+    if verb and len(_distinct(actors)) == 1 and actors[0].start - offset >= verb.end():
         # "The SAPM assured the US ambassador ...": an unnamed speaker; the party
         # named after the verb is spoken to or about, not speaking.
         return Attribution(None, actors[0].key, False, "object")
@@ -150,6 +184,47 @@ def _decide(
         if carried:
             return carried
     return _by_position(text, offset, actors, context)
+
+
+def _inside_mention(verb: re.Match[str], offset: int, actors: list[Mention]) -> bool:
+    """ "the United States" is a party, not the verb "states"."""
+    return any(m.start - offset < verb.end() and verb.start() < m.end - offset for m in actors)
+
+
+def _inverted(
+    text: str, offset: int, verb: re.Match[str], actors: list[Mention], context: AttributionContext
+) -> Attribution | None:
+    """ "... ,” said independence advocate Koo": a reporting verb right after a comma or a
+    closing quote, followed closely by a party, names that party as the speaker."""
+    if verb.group().lower() not in _SPEECH or not _AFTER_QUOTE_OR_COMMA.search(
+        text, 0, verb.start()
+    ):
+        return None
+    for mention in actors:
+        start = mention.start - offset
+        if start >= verb.end():
+            if len(_WORDS.findall(text, verb.end(), start)) <= _INVERTED_REACH:
+                source = mention.key
+                return Attribution(source, _target(actors, source, context), False, "reporting")
+            return None
+    return None
+
+
+def _agent(
+    text: str, offset: int, actors: list[Mention], context: AttributionContext
+) -> Attribution | None:
+    """ "Ford has been criticized by Trump", "came under fire from Trump": the agent of a
+    passive reporting verb or of a stance noun is the source, even when named second."""
+    if len(_distinct(actors)) < 2:
+        return None
+    first = actors[0].key
+    for mention in actors[1:]:
+        if mention.key == first:
+            continue
+        head = text[: mention.start - offset]
+        if _PASSIVE_REPORTING.search(head) or _STANCE_NOUN_BY.search(head):
+            return Attribution(mention.key, _target(actors, mention.key, context), False, "passive")
+    return None
 
 
 def _clause_start(text: str, verb_start: int) -> int:

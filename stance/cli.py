@@ -25,6 +25,7 @@ from .analysis import Analyzer, DocumentAnalysis, SentenceResult
 from .documents import iter_documents
 from .engine import ENGINES, AnalyzerConfig, Engine, analyze_all, get_engine
 from .errors import InputError, StanceError
+from .evaluate import FORMATS, SCHEMES
 from .scoring import SCORERS, SentenceInput, available
 
 EXIT_OK = 0
@@ -446,6 +447,120 @@ def demo() -> int:
     paths = [str(p) for p in example_paths()]
     for analysis in analyses(config, paths, "utf-8", problems, get_engine("serial")):
         writer.write(analysis)
+    return problems.exit_code()
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--text-col",
+    required=True,
+    help="Column of the sentence: a header name, or a 0-based index with --no-header.",
+)
+@click.option("--label-col", required=True, help="Column of the gold label.")
+@click.option("--party-a-col", help="Column naming party A (the label's direction refers to it).")
+@click.option("--party-b-col", help="Column naming party B.")
+@click.option("--no-header", is_flag=True, help="The file has no header row: columns are indexes.")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="csv, tsv or jsonl (default: by suffix)."
+)
+@click.option(
+    "--labels",
+    "scheme",
+    type=click.Choice(list(SCHEMES)),
+    default="names",
+    show_default=True,
+    help="How labels are written: names (convergence, divergence a->b, neutral), directed5 "
+    "(the directed-sentiment benchmark's 0-4), signed (-1, 0, 1).",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="RAW=LABEL",
+    help="Map a raw label to a name, e.g. --map pos=convergence --map '3=divergence a->b' "
+    "(repeatable; replaces --labels).",
+)
+@click.option(
+    "--strip-brackets",
+    is_flag=True,
+    help="Entities are marked [like this]: remove the brackets and complete cut names.",
+)
+@click.option(
+    "--scorer",
+    type=click.Choice(list(SCORERS)),
+    default="stance",
+    show_default=True,
+    help="Scorer to evaluate; a tone scorer labels positive as convergence (+-0.05 band).",
+)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help="Folder for confusion-matrix charts, the worst errors and metrics.json.",
+)
+@parties_option
+@encoding_option
+def evaluate(
+    path: str,
+    text_col: str,
+    label_col: str,
+    party_a_col: str | None,
+    party_b_col: str | None,
+    no_header: bool,
+    fmt: str | None,
+    scheme: str,
+    mapping: tuple[str, ...],
+    strip_brackets: bool,
+    scorer: str,
+    report_dir: str | None,
+    parties_file: str | None,
+    encoding: str,
+) -> int:
+    """Compare the scorer with the hand-coded labels of PATH (CSV, TSV or JSONL).
+
+    Prints precision, recall and F1 per class, macro-F1 and the confusion matrix, for three
+    classes and, when the labels carry a direction and both party columns are given, for
+    five (convergence and divergence, each a->b or b->a). Rows without text or with an
+    unknown label are reported with their line and skipped (exit code 2).
+    """
+    from . import evaluate as ev
+
+    if (party_a_col is None) != (party_b_col is None):
+        raise click.UsageError("give both --party-a-col and --party-b-col, or neither")
+    columns = ev.Columns(text_col, label_col, party_a_col, party_b_col)
+    if no_header:
+        for option, value in (
+            ("--text-col", text_col),
+            ("--label-col", label_col),
+            ("--party-a-col", party_a_col),
+            ("--party-b-col", party_b_col),
+        ):
+            if value is not None and not value.isdigit():
+                raise click.UsageError(f"{option} must be a 0-based column index with --no-header")
+    try:
+        labels = ev.label_mapping(mapping) if mapping else ev.SCHEMES[scheme]
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    party_set = make_config(parties_file, None, None).build().party_set if parties_file else None
+    problems = Problems()
+    examples, bad_rows = ev.read_examples(
+        path, columns, labels, fmt, not no_header, strip_brackets, encoding
+    )
+    for bad in bad_rows:
+        problems.error(bad)
+    if not examples:
+        problems.error(InputError(path, "no usable labelled sentence"))
+        return problems.exit_code()
+    outcomes = ev.score_examples(examples, scorer, party_set)
+    result = ev.evaluate(outcomes, columns.has_parties)
+    click.echo(f"{path}: {len(examples)} sentences scored by {scorer}, {len(bad_rows)} skipped")
+    click.echo(ev.format_report(result.three, "\n3 classes"))
+    if result.five:
+        click.echo(ev.format_report(result.five, "\n5 classes (with direction)"))
+    if report_dir:
+        for written in ev.write_report(result, report_dir):
+            click.echo(f"wrote {written}")
     return problems.exit_code()
 
 

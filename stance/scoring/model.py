@@ -1,15 +1,117 @@
-"""The scorers' weights, read once from the readable data file ``data/model.json``."""
+"""The scorers' weights, read once from the readable data file ``data/model.json``.
+
+The stance part is a multinomial logistic model with neutral as the reference class: every
+feature and every learned term has two weights, its push toward convergence and toward
+divergence, in log-odds against neutral. So each contribution can be shown as it is
+("'accused' between the parties: divergence +1.4"), and the model needs nothing but
+dictionaries and ``math.exp`` to run. ``scripts/train_stance_model.py`` rebuilds the file.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+from .features import FEATURES, TERM_PLACES, Features
+
+CLASSES = ("neutral", "convergence", "divergence")
 
 
 @functools.cache
 def load_model() -> dict[str, Any]:
-    """The built-in model: tone mixing weights and the stance scorer's parameters."""
+    """The built-in model: tone mixing weights and the stance model's parameters."""
     source = resources.files("stance").joinpath("data/model.json")
     return json.loads(source.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one feature or term added to the two log-odds (against neutral)."""
+
+    name: str
+    description: str
+    value: float
+    convergence: float
+    divergence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The model's probabilities for one sentence and the contributions behind them."""
+
+    probabilities: dict[str, float]
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def value(self) -> float:
+        """Convergence minus divergence probability: the score in [-1, 1]."""
+        return self.probabilities["convergence"] - self.probabilities["divergence"]
+
+    @property
+    def label(self) -> str:
+        return max(CLASSES, key=lambda name: self.probabilities[name])
+
+
+class StanceModel:
+    """Weights of the stance model: an intercept, dense features and learned terms."""
+
+    def __init__(self, spec: Mapping[str, Any]):
+        self.intercept = _pair(spec["intercept"])
+        self.features = {name: _pair(w) for name, w in spec["features"].items()}
+        self.terms = {key: _pair(w) for key, w in spec["terms"].items()}
+        self.min_cue = float(spec["min_cue"])
+        unknown = set(self.features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"model.json has unknown features: {', '.join(sorted(unknown))}")
+
+    @classmethod
+    def builtin(cls) -> StanceModel:
+        return _builtin_model()
+
+    def term_weight(self, key: str) -> tuple[float, float] | None:
+        return self.terms.get(key)
+
+    def predict(self, features: Features) -> Prediction:
+        """Probabilities of neutral, convergence and divergence, with every contribution."""
+        contributions = [Contribution("intercept", "intercept", 1.0, *self.intercept)]
+        for name, value in features.values.items():
+            weights = self.features.get(name)
+            if weights and value:
+                contributions.append(
+                    Contribution(
+                        name, FEATURES[name], value, weights[0] * value, weights[1] * value
+                    )
+                )
+        for key in features.terms:
+            weights = self.terms.get(key)
+            if weights:
+                place, term = key.split(":", 1)
+                description = f"'{term}' ({TERM_PLACES[place]})"
+                contributions.append(Contribution(key, description, 1.0, *weights))
+        convergence = sum(c.convergence for c in contributions)
+        divergence = sum(c.divergence for c in contributions)
+        return Prediction(_softmax(convergence, divergence), tuple(contributions))
+
+
+def _pair(weights: Any) -> tuple[float, float]:
+    if isinstance(weights, Mapping):
+        return float(weights["convergence"]), float(weights["divergence"])
+    convergence, divergence = weights
+    return float(convergence), float(divergence)
+
+
+def _softmax(convergence: float, divergence: float) -> dict[str, float]:
+    top = max(0.0, convergence, divergence)
+    exps = (math.exp(-top), math.exp(convergence - top), math.exp(divergence - top))
+    total = sum(exps)
+    return {name: e / total for name, e in zip(CLASSES, exps, strict=True)}
+
+
+@functools.cache
+def _builtin_model() -> StanceModel:
+    return StanceModel(load_model()["stance"])

@@ -1,44 +1,108 @@
-"""The stance scorer: convergence (> 0) or divergence (< 0) from cues, rules and tone.
+"""The stance scorer: convergence (> 0) or divergence (< 0) between the parties.
 
-score = tanh(gain * (cue_scale * sum of cue effects + tone_weight * tone)). Cue effects
-are lexicon weights after the negation, hedge and remedy rules. Tone only shifts a sentence
-that has cues: tone alone ("a terrible storm") says nothing about the parties, so a sentence
-without cues stays within the neutral band. The parameters live in ``data/model.json``.
+The cue lexicon finds the terms of cooperation and conflict and its rules (negation,
+reversal, hedge, remedy, shared) set each one's effect. A small multinomial logistic model
+(``data/model.json``, see :mod:`stance.scoring.model`) then weighs the cues together with
+tone, the sentence's structure and a few learned terms, and gives the probabilities of
+neutral, convergence and divergence. The score is P(convergence) - P(divergence); the label
+is the most probable class.
+
+Every non-neutral label is backed by a cue: a lexicon term or a learned term that pushes
+toward it. A sentence without such a cue is neutral whatever the model says, so tone alone
+("a terrible storm") never makes a stance.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
+from dataclasses import dataclass
 
-from .base import Cue, Score, Scorer, SentenceInput, polarity_label
-from .model import load_model
+from .base import Cue, Score, Scorer, SentenceInput
+from .features import TERM_PLACES, Features, sentence_features
+from .model import Prediction, StanceModel
 from .tone import CombinedToneScorer
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Everything behind one stance score: the score, the cues and the model's reasons."""
+
+    score: Score
+    prediction: Prediction
+    features: Features
 
 
 class LexiconStanceScorer(Scorer):
     name = "stance"
     kind = "stance"
-    description = "cue lexicon (CAMEO/Goldstein weights) with negation, hedge, remedy, shared rules"
+    description = (
+        "cue lexicon (CAMEO/Goldstein weights) with negation, hedge, remedy, shared rules, "
+        "weighed with tone, structure and learned terms by a small logistic model"
+    )
     labels = ("convergence", "neutral", "divergence")
 
     def __init__(self) -> None:
-        self.params = dict(load_model()["stance"])
+        self.model = StanceModel.builtin()
         self.tone = CombinedToneScorer()
 
     def score(self, sentence: SentenceInput) -> Score:
-        p = self.params
-        cues = shared_stance(
-            sentence, sentence.lexicon.explain(sentence.text, sentence.cue_matches)
-        )
+        return self.judge(sentence).score
+
+    def judge(self, sentence: SentenceInput) -> Judgement:
+        """The score of ``sentence`` with the features and contributions that produced it."""
+        found = lexicon_cues(sentence)
+        features = sentence_features(sentence, found)
+        prediction = self.model.predict(features)
+        cues = tuple(sorted(found + self._learned_cues(sentence.text, features), key=_position))
+        label = prediction.label
+        if label != "neutral" and not any(_supports(cue, label) for cue in cues):
+            label = "neutral"
+        value = prediction.value if cues else 0.0
         tone = self.tone.score(sentence).value
-        if not cues:
-            value = p["no_cue_tone_weight"] * tone
-            return Score(value, "neutral", (), {"tone": tone, "cues": 0.0})
-        cue_sum = sum(cue.effect for cue in cues)
-        value = math.tanh(p["gain"] * (p["cue_scale"] * cue_sum + p["tone_weight"] * tone))
-        label = polarity_label(value, p["threshold"], "convergence", "divergence")
-        return Score(value, label, cues, {"tone": tone, "cues": cue_sum})
+        details = {"tone": tone, **{f"p_{k}": v for k, v in prediction.probabilities.items()}}
+        return Judgement(Score(value, label, cues, details), prediction, features)
+
+    def _learned_cues(self, text: str, features: Features) -> tuple[Cue, ...]:
+        """Learned terms that fired, one cue per span: effect = convergence minus divergence
+        log-odds summed over the places the term was seen."""
+        by_span: dict[tuple[int, int], list[tuple[str, float]]] = {}
+        for key, span in features.terms.items():
+            weights = self.model.terms.get(key)
+            if weights:
+                by_span.setdefault(span, []).append((key, weights[0] - weights[1]))
+        cues = []
+        for (start, end), parts in by_span.items():
+            effect = sum(e for _, e in parts)
+            if abs(effect) < self.model.min_cue:
+                continue
+            places = ", ".join(TERM_PLACES[key.split(":", 1)[0]] for key, _ in parts)
+            term = parts[0][0].split(":", 1)[1]
+            cues.append(
+                Cue(
+                    term,
+                    text[start:end],
+                    start,
+                    end,
+                    round(effect, 2),
+                    "learned",
+                    round(effect, 4),
+                    (f"learned: {places}",),
+                )
+            )
+        return tuple(cues)
+
+
+def lexicon_cues(sentence: SentenceInput) -> tuple[Cue, ...]:
+    """The lexicon's cues in ``sentence`` with every rule applied, ``shared`` included."""
+    return shared_stance(sentence, sentence.lexicon.explain(sentence.text, sentence.cue_matches))
+
+
+def _position(cue: Cue) -> tuple[int, int]:
+    return (cue.start, -cue.end)
+
+
+def _supports(cue: Cue, label: str) -> bool:
+    return cue.effect > 0 if label == "convergence" else cue.effect < 0
 
 
 def shared_stance(sentence: SentenceInput, cues: tuple[Cue, ...]) -> tuple[Cue, ...]:

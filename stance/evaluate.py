@@ -1,0 +1,535 @@
+"""Validate the scorer on hand-coded sentences: read a labelled file, score, compare.
+
+A labelled file is CSV, TSV or JSONL with one sentence per row, its label and optionally the
+two parties the label is about (party A and party B). Labels are read by a scheme:
+
+* ``names``: ``convergence``, ``divergence``, ``neutral``; a polar label may carry its
+  direction, ``convergence a->b`` (party A is the source) or ``divergence b->a``;
+* ``directed5``: the directed-sentiment benchmark's numbers, 0 neutral, 1 A positive toward
+  B, 2 B positive toward A, 3 A negative toward B, 4 B negative toward A;
+* ``signed``: -1 divergence, 0 neutral, 1 convergence;
+
+or by an explicit mapping (``pos=convergence``, ``3=divergence a->b``). Rows with no text, an
+unknown label or an unusable party are reported with their line and skipped.
+
+The predicted direction comes from attribution: party A as source is ``a->b``, party B is
+``b->a``; a mutual statement or one without a source takes the first-mentioned party as the
+source.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .analysis import SentenceResult
+from .errors import InputError
+from .scoring import get_scorer
+from .scoring.base import SentenceInput, polarity_label
+from .scoring.tone import TONE_THRESHOLD
+from .textmatch import normalise
+
+LABELS3 = ("neutral", "convergence", "divergence")
+DIRECTIONS = ("a->b", "b->a")
+LABELS5 = ("neutral", *(f"{label} {d}" for label in LABELS3[1:] for d in DIRECTIONS))
+FORMATS = ("csv", "tsv", "jsonl")
+PARTY_A, PARTY_B = "A", "B"
+_DIRECTED5 = {
+    "0": ("neutral", None),
+    "1": ("convergence", "a->b"),
+    "2": ("convergence", "b->a"),
+    "3": ("divergence", "a->b"),
+    "4": ("divergence", "b->a"),
+}
+_SIGNED = {"-1": ("divergence", None), "0": ("neutral", None), "1": ("convergence", None)}
+_NAMED = re.compile(
+    r"\s*(neutral|convergence|divergence)(?:\s*[:(]?\s*([ab])\s*->\s*([ab])\s*\)?)?\s*",
+    re.IGNORECASE,
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Gold = tuple[str, str | None]
+
+
+def parse_named(raw: str) -> Gold | None:
+    """``convergence``, ``divergence a->b`` ... as (label, direction); None if not a label."""
+    m = _NAMED.fullmatch(raw)
+    if not m:
+        return None
+    label = m.group(1).lower()
+    if m.group(2) is None:
+        return label, None
+    source, target = m.group(2).lower(), m.group(3).lower()
+    if label == "neutral" or source == target:
+        return None
+    return label, f"{source}->{target}"
+
+
+SCHEMES: dict[str, Callable[[str], Gold | None]] = {
+    "names": parse_named,
+    "directed5": lambda raw: _DIRECTED5.get(raw.strip()),
+    "signed": lambda raw: _SIGNED.get(raw.strip().lstrip("+")),
+}
+
+
+def label_mapping(pairs: Iterable[str]) -> Callable[[str], Gold | None]:
+    """A scheme from ``RAW=LABEL`` pairs, LABEL in the ``names`` form; ValueError if bad."""
+    table: dict[str, Gold] = {}
+    for pair in pairs:
+        raw, sep, label = pair.partition("=")
+        gold = parse_named(label) if sep else None
+        if gold is None:
+            raise ValueError(
+                f"bad label mapping {pair!r}: expected RAW=LABEL with LABEL one of "
+                "neutral, convergence, divergence (optionally 'a->b' or 'b->a')"
+            )
+        table[raw.strip()] = gold
+    return lambda raw: table.get(raw.strip())
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where the text, label and parties are: header names, or 0-based indexes."""
+
+    text: str
+    label: str
+    party_a: str | None = None
+    party_b: str | None = None
+
+    @property
+    def has_parties(self) -> bool:
+        return self.party_a is not None and self.party_b is not None
+
+
+@dataclass
+class Example:
+    """One labelled sentence, ready to score."""
+
+    line: int
+    text: str
+    label: str
+    direction: str | None = None
+    party_a: str | None = None
+    party_b: str | None = None
+
+
+@dataclass
+class Outcome:
+    """An example with what the scorer said about it."""
+
+    example: Example
+    label: str
+    score: float
+    direction: str | None
+    result: SentenceResult
+
+
+def read_examples(
+    path: str | Path,
+    columns: Columns,
+    scheme: Callable[[str], Gold | None],
+    fmt: str | None = None,
+    header: bool = True,
+    strip_brackets: bool = False,
+    encoding: str = "utf-8",
+) -> tuple[list[Example], list[InputError]]:
+    """The usable examples of a labelled file and an error for every row skipped."""
+    name = str(path)
+    fmt = fmt or guess_format(name)
+    try:
+        text = Path(path).read_text(encoding=encoding)
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, f"cannot read: {exc}") from None
+    text = text.removeprefix("\ufeff")
+    examples: list[Example] = []
+    problems: list[InputError] = []
+    for line, row in _rows(text, fmt, header, name):
+        try:
+            examples.append(_example(row, line, columns, scheme, strip_brackets))
+        except ValueError as exc:
+            problems.append(InputError(name, str(exc), line))
+    return examples, problems
+
+
+def guess_format(name: str) -> str:
+    """The format from the file name: .tsv/.tab, .jsonl/.ndjson, else CSV."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    return "csv"
+
+
+def _rows(text: str, fmt: str, header: bool, name: str) -> Iterator[tuple[int, Mapping | list]]:
+    if fmt == "jsonl":
+        for line, raw in enumerate(text.splitlines(), 1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                yield line, {"__error__": f"not valid JSON: {exc.msg}"}
+                continue
+            yield line, record if isinstance(record, dict) else {"__error__": "not an object"}
+        return
+    delimiter = "\t" if fmt == "tsv" else ","
+    quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, quoting=quoting)
+    names: list[str] | None = None
+    line = 1
+    for row in reader:
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if header and names is None:
+            names = [cell.strip() for cell in row]
+            continue
+        yield start, (dict(zip(names, row, strict=False)) if names is not None else row)
+    if header and names is None:
+        raise InputError(name, "empty file: no header row")
+
+
+def _cell(row: Mapping | list, column: str | None) -> str | None:
+    """A cell by header name (or key), or by 0-based index."""
+    if column is None:
+        return None
+    if isinstance(row, Mapping):
+        value = row.get(column)
+        if value is None and column.isdigit() and int(column) < len(row):
+            value = list(row.values())[int(column)]
+        return None if value is None else str(value)
+    index = int(column)
+    return row[index] if index < len(row) else None
+
+
+def _example(
+    row: Mapping | list,
+    line: int,
+    columns: Columns,
+    scheme: Callable[[str], Gold | None],
+    strip_brackets: bool,
+) -> Example:
+    if isinstance(row, Mapping) and "__error__" in row:
+        raise ValueError(str(row["__error__"]))
+    text = (_cell(row, columns.text) or "").strip()
+    if not text:
+        raise ValueError("no text")
+    raw_label = _cell(row, columns.label)
+    if raw_label is None or not raw_label.strip():
+        raise ValueError("no label")
+    gold = scheme(raw_label)
+    if gold is None:
+        raise ValueError(f"unknown label {raw_label.strip()!r}")
+    party_a = _cell(row, columns.party_a)
+    party_b = _cell(row, columns.party_b)
+    if columns.has_parties and not (party_a and party_b and party_a.strip() and party_b.strip()):
+        raise ValueError("missing party name")
+    if strip_brackets:
+        text, party_a, party_b = strip_entity_brackets(text, party_a, party_b)
+    return Example(line, text, gold[0], gold[1], _clean(party_a), _clean(party_b))
+
+
+def _clean(name: str | None) -> str | None:
+    return " ".join(name.split()) if name else None
+
+
+def strip_entity_brackets(text: str, *entities: str | None) -> tuple[str, str | None, str | None]:
+    """Remove the ``[...]`` that mark entities, and complete a name cut inside them.
+
+    The directed-sentiment benchmark brackets entities and sometimes cuts the name short
+    ("[Los Angele]s", "[Congre]ss"): the letters glued after the bracket belong to it.
+    """
+    completed: list[str | None] = []
+    for entity in entities:
+        if not entity:
+            completed.append(entity)
+            continue
+        m = re.search(re.escape(f"[{entity}]") + r"([^\W_]*)", text)
+        completed.append(entity + m.group(1) if m else entity)
+    for entity in entities:
+        if entity:
+            text = text.replace(f"[{entity}]", entity)
+    text = text.replace("[", "").replace("]", "")
+    return text, completed[0], completed[1] if len(completed) > 1 else None
+
+
+def usable_party(name: str | None) -> bool:
+    """A party name the matcher can look for: two letters or digits at least."""
+    return bool(name) and len(normalise(name or "")) >= 2
+
+
+# scoring -----------------------------------------------------------------------------------
+
+
+def score_examples(
+    examples: Iterable[Example],
+    scorer: str = "stance",
+    parties: Any = None,
+) -> Iterator[Outcome]:
+    """Each example scored through :func:`stance.score_sentence`; with ``scorer`` other than
+    ``stance`` the label comes from that tone scorer (positive = convergence) and the
+    direction still from attribution."""
+    from . import score_sentence
+
+    tone_scorer = None if scorer == "stance" else get_scorer(scorer)
+    for example in examples:
+        own = {
+            key: [name]
+            for key, name in ((PARTY_A, example.party_a), (PARTY_B, example.party_b))
+            if usable_party(name)
+        }
+        result = score_sentence(example.text, parties=own or parties)
+        label, value = result.label, result.score
+        if tone_scorer is not None:
+            data = SentenceInput(example.text, _lexicon())
+            value = tone_scorer.score(data).value
+            label = polarity_label(value, TONE_THRESHOLD, "convergence", "divergence")
+        yield Outcome(example, label, value, predicted_direction(result, label), result)
+
+
+def _lexicon():
+    from .scoring import CueLexicon
+
+    return CueLexicon.builtin()
+
+
+def predicted_direction(result: SentenceResult, label: str) -> str | None:
+    """``a->b`` or ``b->a`` from the attributed source, for a polar label. Without a source
+    (or for a mutual statement) the first-mentioned of the two parties is the source: a
+    target alone is weak evidence of who holds the view."""
+    if label == "neutral":
+        return None
+    if not result.mutual and result.source in (PARTY_A, PARTY_B):
+        return "a->b" if result.source == PARTY_A else "b->a"
+    for mention in result.mentions:
+        if mention.key in (PARTY_A, PARTY_B) and mention.kind != "venue":
+            return "a->b" if mention.key == PARTY_A else "b->a"
+    return "a->b"
+
+
+# metrics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass
+class Report:
+    """Per-class scores, macro-F1, accuracy and the confusion matrix (rows: gold)."""
+
+    labels: tuple[str, ...]
+    matrix: list[list[int]]
+    classes: list[ClassScore] = field(default_factory=list)
+
+    @property
+    def macro_f1(self) -> float:
+        return sum(c.f1 for c in self.classes) / len(self.classes) if self.classes else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        total = sum(map(sum, self.matrix))
+        return sum(self.matrix[i][i] for i in range(len(self.labels))) / total if total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "labels": list(self.labels),
+            "macro_f1": round(self.macro_f1, 4),
+            "accuracy": round(self.accuracy, 4),
+            "classes": [
+                {
+                    "label": c.label,
+                    "precision": round(c.precision, 4),
+                    "recall": round(c.recall, 4),
+                    "f1": round(c.f1, 4),
+                    "support": c.support,
+                }
+                for c in self.classes
+            ],
+            "confusion": self.matrix,
+        }
+
+
+def report(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> Report:
+    """Precision, recall and F1 per class and the confusion matrix."""
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
+    for g, p in zip(gold, predicted, strict=True):
+        matrix[index[g]][index[p]] += 1
+    classes = []
+    for i, label in enumerate(labels):
+        tp = matrix[i][i]
+        predicted_n = sum(row[i] for row in matrix)
+        support = sum(matrix[i])
+        precision = tp / predicted_n if predicted_n else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        classes.append(ClassScore(label, precision, recall, f1, support))
+    return Report(labels, matrix, classes)
+
+
+def directed(label: str, direction: str | None) -> str:
+    """The five-class name of a label and direction ("convergence a->b")."""
+    return label if label == "neutral" or direction is None else f"{label} {direction}"
+
+
+@dataclass
+class Evaluation:
+    """Everything ``stance evaluate`` reports."""
+
+    outcomes: list[Outcome]
+    three: Report
+    five: Report | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": len(self.outcomes),
+            "three_class": self.three.to_dict(),
+            "five_class": self.five.to_dict() if self.five else None,
+        }
+
+
+def evaluate(outcomes: Iterable[Outcome], with_direction: bool) -> Evaluation:
+    """The 3-class report, and the 5-class one when every polar gold label has a direction."""
+    done = list(outcomes)
+    three = report([o.example.label for o in done], [o.label for o in done], LABELS3)
+    five = None
+    polar = [o for o in done if o.example.label != "neutral"]
+    if with_direction and polar and all(o.example.direction for o in polar):
+        five = report(
+            [directed(o.example.label, o.example.direction) for o in done],
+            [directed(o.label, o.direction) for o in done],
+            LABELS5,
+        )
+    return Evaluation(done, three, five)
+
+
+def worst_errors(outcomes: Iterable[Outcome], limit: int = 50) -> list[Outcome]:
+    """The wrong ones, worst first: convergence taken for divergence (or the reverse) before
+    a missed or invented stance, and within each, the most confident score first."""
+    wrong = [o for o in outcomes if o.label != o.example.label]
+
+    def badness(o: Outcome) -> tuple[bool, float]:
+        opposite = "neutral" not in (o.label, o.example.label)
+        return (opposite, abs(o.score))
+
+    return sorted(wrong, key=badness, reverse=True)[:limit]
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def format_report(rep: Report, title: str) -> str:
+    """A plain-text table of a report: per-class scores, then the confusion matrix."""
+    width = max(len(label) for label in rep.labels) + 2
+    lines = [f"{title}", f"  {'':<{width}}{'precision':>10}{'recall':>9}{'F1':>8}{'support':>9}"]
+    for c in rep.classes:
+        lines.append(
+            f"  {c.label:<{width}}{c.precision:>10.3f}{c.recall:>9.3f}{c.f1:>8.3f}{c.support:>9}"
+        )
+    lines.append(f"  macro-F1 {rep.macro_f1:.3f}   accuracy {rep.accuracy:.3f}")
+    lines.append("  confusion (rows: gold, columns: predicted)")
+    cell = max(8, *(len(label) + 1 for label in rep.labels))
+    lines.append("  " + " " * width + "".join(f"{label:>{cell}}" for label in rep.labels))
+    for label, row in zip(rep.labels, rep.matrix, strict=True):
+        lines.append(f"  {label:<{width}}" + "".join(f"{n:>{cell}}" for n in row))
+    return "\n".join(lines)
+
+
+# report files --------------------------------------------------------------------------------
+
+
+def plot_confusion(matrix: list[list[int]], labels: tuple[str, ...], ax, title: str = ""):
+    """Draw a confusion matrix (rows gold, columns predicted) with counts; returns ``ax``."""
+    totals = [sum(row) or 1 for row in matrix]
+    shares = [[n / total for n in row] for row, total in zip(matrix, totals, strict=True)]
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    for i, row in enumerate(matrix):
+        for j, n in enumerate(row):
+            color = "white" if shares[i][j] > 0.5 else "black"
+            ax.text(j, i, str(n), ha="center", va="center", color=color)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def write_report(evaluation: Evaluation, folder: str | Path, limit: int = 50) -> list[Path]:
+    """Confusion-matrix charts (PNG), the worst errors (CSV) and the metrics (JSON)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    charts = [("confusion-3class.png", evaluation.three, "3 classes")]
+    if evaluation.five:
+        charts.append(("confusion-5class.png", evaluation.five, "5 classes (with direction)"))
+    for name, rep, title in charts:
+        size = 4.5 if len(rep.labels) == 3 else 6.5
+        fig, ax = plt.subplots(figsize=(size, size * 0.9))
+        plot_confusion(rep.matrix, rep.labels, ax, f"{title}: macro-F1 {rep.macro_f1:.3f}")
+        fig.tight_layout()
+        path = out / name
+        _write_atomic(path, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=110))
+        plt.close(fig)
+        written.append(path)
+    errors = out / "worst-errors.csv"
+    _write_atomic(errors, lambda tmp: _write_errors(tmp, worst_errors(evaluation.outcomes, limit)))
+    metrics = out / "metrics.json"
+    _write_atomic(
+        metrics,
+        lambda tmp: tmp.write_text(json.dumps(evaluation.to_dict(), indent=2), encoding="utf-8"),
+    )
+    return [*written, errors, metrics]
+
+
+def _write_errors(path: Path, outcomes: list[Outcome]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "gold", "predicted", "score", "source", "target", "cues", "text"])
+        for o in outcomes:
+            cues = "; ".join(f"{c.text}:{c.effect:+.1f}" for c in o.result.cues)
+            writer.writerow(
+                [
+                    o.example.line,
+                    directed(o.example.label, o.example.direction),
+                    directed(o.label, o.direction),
+                    f"{o.score:+.3f}",
+                    safe_cell(o.result.source or ""),
+                    safe_cell(o.result.target or ""),
+                    safe_cell(cues),
+                    safe_cell(o.example.text),
+                ]
+            )
+
+
+def _write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write to a temporary file beside ``path`` and rename: nothing half-written."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
