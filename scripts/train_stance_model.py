@@ -42,7 +42,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stance import score_sentence  # noqa: E402
-from stance.attribution import Attribution  # noqa: E402
 from stance.evaluate import (  # noqa: E402
     PARTY_A,
     PARTY_B,
@@ -52,16 +51,16 @@ from stance.evaluate import (  # noqa: E402
     read_examples,
     usable_party,
 )
-from stance.scoring import CueLexicon, SentenceInput  # noqa: E402
+from stance.scoring import CueLexicon  # noqa: E402
 from stance.scoring.features import FEATURES, Features, sentence_features  # noqa: E402
-from stance.scoring.stance import lexicon_cues  # noqa: E402
+from stance.scoring.stance import input_from_result, lexicon_cues  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 TRAIN = SHARED / "benchmarks" / "directed_sentiment" / "train.tsv"
 MODEL = ROOT / "stance" / "data" / "model.json"
 CLASSES = ("neutral", "convergence", "divergence")
 C_GRID = (0.3, 1.0, 3.0)
-PRUNE_GRID = (0.0, 0.05, 0.1, 0.2)
+PRUNE_GRID = (0.0, 0.05, 0.1)
 OFFSET_GRID = np.round(np.arange(-1.0, 1.01, 0.1), 2)
 
 
@@ -83,8 +82,7 @@ def featurize(example: Example) -> Features:
         if usable_party(name)
     }
     result = score_sentence(example.text, parties=parties or None)
-    attribution = Attribution(result.source, result.target, result.mutual, result.via)
-    sentence = SentenceInput(example.text, CueLexicon.builtin(), result.mentions, attribution)
+    sentence = input_from_result(result, CueLexicon.builtin())
     return sentence_features(sentence, lexicon_cues(sentence))
 
 
@@ -150,13 +148,13 @@ def macro_f1(y, predicted) -> float:
     return float(f1_score(y, predicted, average="macro", labels=[0, 1, 2]))
 
 
-def cross_validate(matrix, y, n_dense: int, term_scale: float, seed: int):
+def cross_validate(matrix, y, n_dense: int, term_scale: float, seed: int, c_grid):
     """Cross-validated logits for every (C, prune) pair."""
     from sklearn.model_selection import StratifiedKFold
 
     folds = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(matrix, y))
     out = {}
-    for c in C_GRID:
+    for c in c_grid:
         scores = {p: np.zeros((len(y), 3)) for p in PRUNE_GRID}
         for train_idx, test_idx in folds:
             model = fit(matrix[train_idx], y[train_idx], c)
@@ -197,6 +195,7 @@ def write_model(path: Path, coef, intercept, names, n_dense, about: dict) -> int
         "about": about.pop("description"),
         "trained": about,
         "min_cue": 0.3,
+        "prior": existing["stance"]["prior"],
         "intercept": {
             "convergence": round(float(intercept[0]), 4),
             "divergence": round(float(intercept[1]), 4),
@@ -251,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-df", type=int, default=3)
     parser.add_argument("--term-scale", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--c-grid", type=float, nargs="+", default=list(C_GRID), help="L2 strengths to try"
+    )
     parser.add_argument("--dry-run", action="store_true", help="cross-validate, write nothing")
     args = parser.parse_args(argv)
     try:
@@ -268,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     matrix, names = design(features, args.min_df, args.term_scale)
     n_dense = len(FEATURES)
     print(f"{n_dense} features, {len(names) - n_dense} candidate terms")
-    scores = cross_validate(matrix, y, n_dense, args.term_scale, args.seed)
+    scores = cross_validate(matrix, y, n_dense, args.term_scale, args.seed, args.c_grid)
     best_f1 = max(macro_f1(y, s.argmax(1)) for s in scores.values())
     close = [k for k, s in scores.items() if macro_f1(y, s.argmax(1)) >= best_f1 - 0.005]
     c, prune = max(close, key=lambda k: (k[1], -k[0]))

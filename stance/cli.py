@@ -27,6 +27,8 @@ from .engine import ENGINES, AnalyzerConfig, Engine, analyze_all, get_engine
 from .errors import InputError, StanceError
 from .evaluate import FORMATS, SCHEMES
 from .scoring import SCORERS, SentenceInput, available
+from .scoring.model import Prediction
+from .scoring.stance import input_from_result
 
 EXIT_OK = 0
 EXIT_USAGE = 1
@@ -380,16 +382,62 @@ def explain(
     result = analyzer.score_sentence(sentence)
     data = SentenceInput(sentence, analyzer.lexicon)
     scorers = {name: cls().score(data) for name, cls in SCORERS.items()}
+    judgement = analyzer.stance.judge(input_from_result(result, analyzer.lexicon))
     if fmt == "json":
         record = result.to_dict()
         record["scorers"] = {
             name: {"value": round(s.value, 4), "label": s.label, "details": dict(s.details)}
             for name, s in scorers.items()
         }
+        record["model"] = {
+            "probabilities": {
+                k: round(v, 4) for k, v in judgement.prediction.probabilities.items()
+            },
+            "contributions": [
+                {
+                    "feature": c.name,
+                    "description": c.description,
+                    "value": round(c.value, 4),
+                    "convergence": round(c.convergence, 4),
+                    "divergence": round(c.divergence, 4),
+                }
+                for c in judgement.prediction.contributions
+            ],
+        }
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return EXIT_OK
     click.echo(render_explanation(result, scorers, analyzer))
+    click.echo(render_contributions(judgement.prediction))
     return EXIT_OK
+
+
+def render_contributions(prediction: Prediction, limit: int = 12) -> str:
+    """The model's reasons: the largest contributions to each log-odds against neutral."""
+    p = prediction.probabilities
+    out = io.StringIO()
+    out.write(
+        f"\nmodel: P(neutral) {p['neutral']:.2f}, P(convergence) {p['convergence']:.2f}, "
+        f"P(divergence) {p['divergence']:.2f}\n"
+        "  log-odds against neutral:  convergence  divergence\n"
+    )
+    ranked = sorted(
+        prediction.contributions,
+        key=lambda c: max(abs(c.convergence), abs(c.divergence)),
+        reverse=True,
+    )
+    for c in ranked[:limit]:
+        what = c.description if c.value == 1.0 else f"{c.description} ({c.value:+.2f})"
+        out.write(f"  {what[:50]:<50} {c.convergence:+7.2f}  {c.divergence:+7.2f}\n")
+    if len(ranked) > limit:
+        rest = ranked[limit:]
+        out.write(
+            f"  {f'{len(rest)} smaller contributions':<50} "
+            f"{sum(c.convergence for c in rest):+7.2f}  {sum(c.divergence for c in rest):+7.2f}\n"
+        )
+    total_c = sum(c.convergence for c in prediction.contributions)
+    total_d = sum(c.divergence for c in prediction.contributions)
+    out.write(f"  {'total':<50} {total_c:+7.2f}  {total_d:+7.2f}\n")
+    return out.getvalue()
 
 
 def render_explanation(result: SentenceResult, scorers: dict, analyzer: Analyzer) -> str:
@@ -401,7 +449,7 @@ def render_explanation(result: SentenceResult, scorers: dict, analyzer: Analyzer
         out.write(f"  {name:<9} {s.value:+.3f}  {s.label:<11}  {details}\n")
     out.write(f"\nstance: {result.label} ({result.score:+.3f})\n")
     if not result.cues:
-        out.write("  no cue from the lexicon: tone alone does not make a stance\n")
+        out.write("  no cue: tone alone does not make a stance\n")
     for cue in result.cues:
         rules = "; ".join(cue.modifiers) or "-"
         out.write(

@@ -85,3 +85,24 @@ def test_unnamed_speaker_leaves_the_source_open():
 def test_no_party_and_no_pronoun_gives_no_attribution():
     results = attribute_all("Blome spoke. The weather was fine.")
     assert who(results[1]) == (None, None, False)
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Pakistan has been sharply criticized by Washington.", ("USA", "PAK", False)),
+        ("Pakistan came under fire from Washington over the deal.", ("USA", "PAK", False)),
+        ("“Pakistan is stalling,” said a senior official in Washington.", ("USA", "PAK", False)),
+        ("Islamabad, Blome said, would get the aid.", ("USA", "PAK", False)),
+    ],
+)
+def test_agents_and_inverted_speakers(sentence, expected):
+    (result,) = attribute_all(sentence)
+    assert who(result) == expected
+
+
+def test_a_country_name_is_not_a_reporting_verb():
+    parties = {"CHN": ["China"], "USA": ["the United States"]}
+    text = "China's trade policy worries the United States, EU officials said on Friday."
+    (result,) = attribute_all(text, parties)
+    assert result.via != "reporting" or result.source != "USA"

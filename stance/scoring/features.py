@@ -52,6 +52,8 @@ FEATURES: dict[str, str] = {
     "between_cooperative": "cooperation cues between the parties",
     "between_conflictual": "conflict cues between the parties",
     "hedged": "a hedged cue",
+    "rules_convergence": "lexicon rules' score toward convergence",
+    "rules_divergence": "lexicon rules' score toward divergence",
     "vader": "VADER compound",
     "vader_positive": "VADER positive share",
     "vader_negative": "VADER negative share",

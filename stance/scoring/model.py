@@ -65,6 +65,10 @@ class StanceModel:
         self.features = {name: _pair(w) for name, w in spec["features"].items()}
         self.terms = {key: _pair(w) for key, w in spec["terms"].items()}
         self.min_cue = float(spec["min_cue"])
+        self.prior = dict(spec.get("prior", {}))
+        for name in ("rules_convergence", "rules_divergence"):
+            if name in self.prior:
+                self.features[name] = _pair(self.prior[name])
         unknown = set(self.features) - set(FEATURES)
         if unknown:
             raise ValueError(f"model.json has unknown features: {', '.join(sorted(unknown))}")
@@ -73,8 +77,13 @@ class StanceModel:
     def builtin(cls) -> StanceModel:
         return _builtin_model()
 
-    def term_weight(self, key: str) -> tuple[float, float] | None:
-        return self.terms.get(key)
+    def rule_score(self, cue_sum: float, tone: float) -> float:
+        """The lexicon rules' own score, tanh(gain * (cue_scale * cues + tone_weight * tone)):
+        the prior the learned weights are added to."""
+        p = self.prior
+        if not p:
+            return 0.0
+        return math.tanh(p["gain"] * (p["cue_scale"] * cue_sum + p["tone_weight"] * tone))
 
     def predict(self, features: Features) -> Prediction:
         """Probabilities of neutral, convergence and divergence, with every contribution."""

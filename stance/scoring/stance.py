@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .base import Cue, Score, Scorer, SentenceInput
+from .base import Cue, Score, Scorer, SentenceInput, polarity_label
 from .features import TERM_PLACES, Features, sentence_features
 from .model import Prediction, StanceModel
 from .tone import CombinedToneScorer
+
+if TYPE_CHECKING:
+    from .lexicon import CueLexicon
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +56,25 @@ class LexiconStanceScorer(Scorer):
         """The score of ``sentence`` with the features and contributions that produced it."""
         found = lexicon_cues(sentence)
         features = sentence_features(sentence, found)
+        tone = self.tone.score(sentence).value
+        if found:
+            rules = self.model.rule_score(sum(c.effect for c in found), tone)
+            features.values["rules_convergence"] = max(rules, 0.0)
+            features.values["rules_divergence"] = max(-rules, 0.0)
         prediction = self.model.predict(features)
         cues = tuple(sorted(found + self._learned_cues(sentence.text, features), key=_position))
-        label = prediction.label
+        if features.pair is None:
+            # The model learnt from sentences naming both parties; without them the lexicon
+            # rules decide on their own.
+            value = self.model.rule_score(sum(c.effect for c in found), tone) if found else 0.0
+            label = polarity_label(
+                value, self.model.prior["threshold"], "convergence", "divergence"
+            )
+        else:
+            label = prediction.label
+            value = prediction.value if cues else 0.0
         if label != "neutral" and not any(_supports(cue, label) for cue in cues):
             label = "neutral"
-        value = prediction.value if cues else 0.0
-        tone = self.tone.score(sentence).value
         details = {"tone": tone, **{f"p_{k}": v for k, v in prediction.probabilities.items()}}
         return Judgement(Score(value, label, cues, details), prediction, features)
 
@@ -90,6 +106,15 @@ class LexiconStanceScorer(Scorer):
                 )
             )
         return tuple(cues)
+
+
+def input_from_result(result: Any, lexicon: CueLexicon) -> SentenceInput:
+    """The scorer's input rebuilt from a sentence result (its text, mentions and
+    attribution): to explain a score or to compute training features."""
+    from ..attribution import Attribution
+
+    attribution = Attribution(result.source, result.target, result.mutual, result.via)
+    return SentenceInput(result.text, lexicon, tuple(result.mentions), attribution)
 
 
 def lexicon_cues(sentence: SentenceInput) -> tuple[Cue, ...]:

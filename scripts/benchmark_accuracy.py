@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Every accuracy measure of the stance scorer in one run, beside plain VADER and TextBlob.
+
+Why: the scorer must stay well ahead of the plain tone baselines on the benchmarks in
+../shared, and anyone should be able to check that with one command. This script measures,
+through the public API (``stance.score_sentence`` with parties ``{"A": [entity1], "B":
+[entity2]}``, the default scorer, no special mode):
+
+* directed_sentiment valid: 3-class macro-F1 (neutral / convergence / divergence) and
+  5-class macro-F1 (with direction from attribution), for the stance scorer and for VADER
+  and TextBlob labelled by the benchmark README's rule (positive beyond +0.05 is
+  convergence, below -0.05 divergence); the baselines take their direction from the same
+  attribution;
+* nyt_editorial_tone dev: Pearson r of ``tone``, VADER compound and TextBlob polarity with
+  the mean human rating.
+
+It reads ../shared (beside the repository) and says what is missing when it is absent.
+
+    python scripts/benchmark_accuracy.py
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stance.evaluate import (  # noqa: E402
+    SCHEMES,
+    Columns,
+    evaluate,
+    read_examples,
+    score_examples,
+)
+from stance.scoring import CueLexicon, SentenceInput, get_scorer  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+DIRECTED = SHARED / "benchmarks" / "directed_sentiment" / "valid.tsv"
+EDITORIALS = SHARED / "benchmarks" / "nyt_editorial_tone" / "dev.tsv"
+SCORERS = ("stance", "vader", "textblob")
+TONE_SCORERS = ("tone", "vader", "textblob")
+
+
+def directed_scores(path: Path) -> dict[str, tuple[float, float]]:
+    """3- and 5-class macro-F1 of each scorer on the directed-sentiment file."""
+    columns = Columns(text="0", label="3", party_a="1", party_b="2")
+    examples, problems = read_examples(
+        path, columns, SCHEMES["directed5"], fmt="tsv", header=False, strip_brackets=True
+    )
+    for problem in problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    out = {}
+    for name in SCORERS:
+        result = evaluate(score_examples(examples, name), with_direction=True)
+        five = result.five.macro_f1 if result.five else float("nan")
+        out[name] = (result.three.macro_f1, five)
+    return out
+
+
+def tone_correlations(path: Path) -> dict[str, float]:
+    """Pearson r of each tone scorer with the mean human rating."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    ratings = [float(row[1]) for row in rows]
+    lexicon = CueLexicon.builtin()
+    out = {}
+    for name in TONE_SCORERS:
+        scorer = get_scorer(name)
+        values = [scorer.score(SentenceInput(row[2], lexicon)).value for row in rows]
+        out[name] = pearson(values, ratings)
+    return out
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return sxy / math.sqrt(sxx * syy) if sxx and syy else 0.0
+
+
+def main() -> int:
+    missing = [p for p in (DIRECTED, EDITORIALS) if not p.exists()]
+    if missing:
+        print(
+            "The benchmarks live in ../shared beside the repository (shared/benchmarks/...);\n"
+            "not found: " + ", ".join(str(p) for p in missing) + "\n"
+            "Put the shared folder beside the repository and run this script again.",
+            file=sys.stderr,
+        )
+        return 1
+    started = time.perf_counter()
+    directed = directed_scores(DIRECTED)
+    tone = tone_correlations(EDITORIALS)
+    seconds = time.perf_counter() - started
+    rows = [
+        ("directed_sentiment valid, 3-class macro-F1", [directed[s][0] for s in SCORERS], 0.72),
+        ("directed_sentiment valid, 5-class macro-F1", [directed[s][1] for s in SCORERS], 0.62),
+        ("nyt_editorial_tone dev, Pearson r of tone", [tone[s] for s in TONE_SCORERS], 0.55),
+    ]
+    print(f"{'measure':<46} {'stance':>7} {'VADER':>7} {'TextBlob':>9} {'target':>7}  met")
+    for label, (ours, vader, textblob), target in rows:
+        print(
+            f"{label:<46} {ours:>7.3f} {vader:>7.3f} {textblob:>9.3f} {target:>7.2f}  "
+            f"{'yes' if ours >= target else 'no'}"
+        )
+    print(
+        "(stance column: the default stance scorer for the first two rows, the combined "
+        f"tone for the third; {seconds:.0f} s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

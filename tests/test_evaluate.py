@@ -1,0 +1,167 @@
+"""``stance evaluate`` and the evaluation library, on small labelled files written here."""
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from stance.cli import cli
+from stance.evaluate import (
+    SCHEMES,
+    label_mapping,
+    parse_named,
+    report,
+    safe_cell,
+    strip_entity_brackets,
+)
+
+CSV_WITH_DIRECTION = """text,label,a,b
+Pakistan and India signed a trade agreement.,convergence a->b,Pakistan,India
+India accused Pakistan of shelling the border.,divergence a->b,India,Pakistan
+Pakistan was criticised by India for the shelling.,divergence b->a,Pakistan,India
+The delegations of Pakistan and India met in Geneva.,neutral,Pakistan,India
+=HYPERLINK("http://example.invalid") said Pakistan about India,sideways,Pakistan,India
+,neutral,Pakistan,India
+"""
+
+JSONL_NO_DIRECTION = "\n".join(
+    json.dumps(row)
+    for row in [
+        {"sentence": "The two governments agreed to expand cooperation.", "gold": "convergence"},
+        {"sentence": "Washington imposed sanctions on Tehran.", "gold": "divergence"},
+        {"sentence": "The weather was mild on Tuesday.", "gold": "neutral"},
+    ]
+)
+
+BENCHMARK_STYLE = (
+    "[Pakistan] condemned [Indi]a for the attack.\tPakistan\tIndi\t3\n"
+    "[Brazil] praised [Argentin]a for its help.\tBrazil\tArgentin\t1\n"
+    "[Chile] hosted a match against [Peru].\tChile\tPeru\t0\n"
+)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["evaluate", *map(str, args)])
+
+
+def test_csv_with_direction_reports_three_and_five_classes_and_bad_rows(write, tmp_path):
+    path = write("sample.csv", CSV_WITH_DIRECTION)
+    result = run(
+        path,
+        "--text-col",
+        "text",
+        "--label-col",
+        "label",
+        "--party-a-col",
+        "a",
+        "--party-b-col",
+        "b",
+        "--report",
+        tmp_path / "out",
+    )
+    assert result.exit_code == 2
+    assert f"{path}:6: unknown label 'sideways'" in result.output
+    assert f"{path}:7: no text" in result.output
+    assert "4 sentences scored by stance, 2 skipped" in result.output
+    assert "3 classes" in result.output and "5 classes (with direction)" in result.output
+    assert "macro-F1" in result.output and "confusion" in result.output
+    out = tmp_path / "out"
+    assert (out / "confusion-3class.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "confusion-5class.png").exists()
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["sentences"] == 4 and metrics["five_class"]["labels"][0] == "neutral"
+    assert sum(map(sum, metrics["three_class"]["confusion"])) == 4
+    with (out / "worst-errors.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:3] == ["line", "gold", "predicted"]
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_jsonl_without_direction_reports_three_classes_only(write):
+    path = write("sample.jsonl", JSONL_NO_DIRECTION)
+    result = run(path, "--text-col", "sentence", "--label-col", "gold")
+    assert result.exit_code == 0, result.output
+    assert "3 sentences scored by stance, 0 skipped" in result.output
+    assert "5 classes" not in result.output
+
+
+def test_benchmark_layout_with_numeric_labels_and_brackets(write):
+    path = write("bench.tsv", BENCHMARK_STYLE)
+    args = ["--no-header", "--text-col", "0", "--party-a-col", "1", "--party-b-col", "2"]
+    result = run(path, *args, "--label-col", "3", "--labels", "directed5", "--strip-brackets")
+    assert result.exit_code == 0, result.output
+    assert "5 classes" in result.output
+    baseline = run(path, *args, "--label-col", "3", "--labels", "directed5", "--scorer", "vader")
+    assert baseline.exit_code == 0 and "scored by vader" in baseline.output
+
+
+def test_label_map_option(write):
+    path = write("coded.csv", "text,code\nIndia and China agreed to talk.,pos\nIt rained.,0\n")
+    result = run(
+        path,
+        "--text-col",
+        "text",
+        "--label-col",
+        "code",
+        "--map",
+        "pos=convergence",
+        "--map",
+        "0=neutral",
+    )
+    assert result.exit_code == 0, result.output
+    bad = run(path, "--text-col", "text", "--label-col", "code", "--map", "pos=friendly")
+    assert bad.exit_code == 1 and "bad label mapping" in bad.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--party-a-col", "a"], "both --party-a-col and --party-b-col"),
+        (["--no-header"], "0-based column index"),
+    ],
+)
+def test_usage_errors(write, args, message):
+    path = write("x.csv", "text,label\nHello.,neutral\n")
+    result = run(path, "--text-col", "text", "--label-col", "label", *args)
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_missing_file_is_an_input_error(tmp_path):
+    result = run(tmp_path / "nope.csv", "--text-col", "t", "--label-col", "l")
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_label_schemes():
+    assert parse_named("Convergence A->B") == ("convergence", "a->b")
+    assert parse_named("divergence") == ("divergence", None)
+    assert parse_named("neutral a->b") is None and parse_named("support") is None
+    assert SCHEMES["directed5"]("4") == ("divergence", "b->a")
+    assert SCHEMES["signed"]("+1") == ("convergence", None)
+    assert label_mapping(["x=divergence b->a"])("x") == ("divergence", "b->a")
+
+
+def test_brackets_are_stripped_and_cut_names_completed():
+    text, a, b = strip_entity_brackets(
+        "[Congre]ss blamed [the White House].", "Congre", "the White House"
+    )
+    assert (text, a, b) == ("Congress blamed the White House.", "Congress", "the White House")
+
+
+def test_report_metrics_by_hand():
+    rep = report(
+        ["neutral", "convergence", "divergence", "divergence"],
+        ["neutral", "divergence", "divergence", "divergence"],
+        ("neutral", "convergence", "divergence"),
+    )
+    assert rep.matrix == [[1, 0, 0], [0, 0, 1], [0, 0, 2]]
+    scores = {c.label: c for c in rep.classes}
+    assert scores["divergence"].precision == pytest.approx(2 / 3)
+    assert scores["divergence"].f1 == pytest.approx(0.8)
+    assert rep.macro_f1 == pytest.approx((1 + 0 + 0.8) / 3)
+    assert rep.accuracy == pytest.approx(0.75)
+
+
+def test_cells_never_become_formulas():
+    assert safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert safe_cell("plain text") == "plain text"
