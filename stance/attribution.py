@@ -81,8 +81,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:—–(]\s*(?=[^,;:—–(]*\Z)")
 _OPENING_FIRST_PERSON = re.compile(r"\A\W*(?:[^,]{0,60},\s*)?(?:we|i|our)\s", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
 _INVERTED_REACH = 4
-_AFTER_QUOTE_OR_COMMA = re.compile(r"[,\"”’']\s*\Z")
-_SPEECH = frozenset(SPEECH_VERBS)
+_INVERTED_SPEECH = re.compile(rf"[,\"”’']\s*(?:{'|'.join(SPEECH_VERBS)})(?![\w-])", re.IGNORECASE)
 _BE = r"(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been|got|gets|get)"
 _PASSIVE_REPORTING = re.compile(
     rf"(?<!\w){_BE}\s+(?:\w+ly\s+)?(?:{'|'.join(REPORTING_VERBS)})\s+by\s+(?:the\s+)?"
@@ -149,8 +148,8 @@ def _decide(
     agent = _agent(text, offset, actors, context)
     if agent:
         return agent
-    verbs = [v for v in _REPORTING.finditer(text) if not _inside_mention(v, offset, actors)]
-    verb = verbs[0] if verbs else None
+    verbs = (v for v in _REPORTING.finditer(text) if not _inside_mention(v, offset, actors))
+    verb = next(verbs, None)
     if verb:
         clause_start = _clause_start(text, verb.start())
         region = [m for m in actors if clause_start <= m.start - offset < verb.start()]
@@ -158,7 +157,7 @@ def _decide(
         found = _from_subject(region, subject, actors, context)
         if found:
             return found
-    for candidate in verbs:
+    for candidate in _INVERTED_SPEECH.finditer(text):
         found = _inverted(text, offset, candidate, actors, context)
         if found:
             return found
@@ -194,12 +193,8 @@ def _inside_mention(verb: re.Match[str], offset: int, actors: list[Mention]) -> 
 def _inverted(
     text: str, offset: int, verb: re.Match[str], actors: list[Mention], context: AttributionContext
 ) -> Attribution | None:
-    """ "... ,” said independence advocate Koo": a reporting verb right after a comma or a
+    """ "... ,” said independence advocate Koo": a verb of saying right after a comma or a
     closing quote, followed closely by a party, names that party as the speaker."""
-    if verb.group().lower() not in _SPEECH or not _AFTER_QUOTE_OR_COMMA.search(
-        text, 0, verb.start()
-    ):
-        return None
     for mention in actors:
         start = mention.start - offset
         if start >= verb.end():

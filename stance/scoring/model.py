@@ -40,12 +40,14 @@ class Contribution:
     divergence: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Prediction:
-    """The model's probabilities for one sentence and the contributions behind them."""
+    """The model's probabilities for one sentence; the contributions behind them are worked
+    out only when asked for (``stance explain``), so plain scoring stays fast."""
 
     probabilities: dict[str, float]
-    contributions: tuple[Contribution, ...]
+    model: StanceModel
+    features: Features
 
     @property
     def value(self) -> float:
@@ -55,6 +57,10 @@ class Prediction:
     @property
     def label(self) -> str:
         return max(CLASSES, key=lambda name: self.probabilities[name])
+
+    @functools.cached_property
+    def contributions(self) -> tuple[Contribution, ...]:
+        return self.model.contributions(self.features)
 
 
 class StanceModel:
@@ -86,25 +92,35 @@ class StanceModel:
         return math.tanh(p["gain"] * (p["cue_scale"] * cue_sum + p["tone_weight"] * tone))
 
     def predict(self, features: Features) -> Prediction:
-        """Probabilities of neutral, convergence and divergence, with every contribution."""
-        contributions = [Contribution("intercept", "intercept", 1.0, *self.intercept)]
+        """Probabilities of neutral, convergence and divergence."""
+        convergence, divergence = self.intercept
+        weights = self.features
         for name, value in features.values.items():
-            weights = self.features.get(name)
-            if weights and value:
-                contributions.append(
-                    Contribution(
-                        name, FEATURES[name], value, weights[0] * value, weights[1] * value
-                    )
-                )
+            w = weights.get(name)
+            if w:
+                convergence += w[0] * value
+                divergence += w[1] * value
+        terms = self.terms
         for key in features.terms:
-            weights = self.terms.get(key)
-            if weights:
+            w = terms.get(key)
+            if w:
+                convergence += w[0]
+                divergence += w[1]
+        return Prediction(_softmax(convergence, divergence), self, features)
+
+    def contributions(self, features: Features) -> tuple[Contribution, ...]:
+        """Every non-zero contribution to the two log-odds, the intercept first."""
+        out = [Contribution("intercept", "intercept", 1.0, *self.intercept)]
+        for name, value in features.values.items():
+            w = self.features.get(name)
+            if w and value:
+                out.append(Contribution(name, FEATURES[name], value, w[0] * value, w[1] * value))
+        for key in features.terms:
+            w = self.terms.get(key)
+            if w:
                 place, term = key.split(":", 1)
-                description = f"'{term}' ({TERM_PLACES[place]})"
-                contributions.append(Contribution(key, description, 1.0, *weights))
-        convergence = sum(c.convergence for c in contributions)
-        divergence = sum(c.divergence for c in contributions)
-        return Prediction(_softmax(convergence, divergence), tuple(contributions))
+                out.append(Contribution(key, f"'{term}' ({TERM_PLACES[place]})", 1.0, *w))
+        return tuple(out)
 
 
 def _pair(weights: Any) -> tuple[float, float]:
