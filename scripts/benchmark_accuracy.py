@@ -31,10 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stance.evaluate import (  # noqa: E402
-    SCHEMES,
-    Columns,
     evaluate,
-    read_examples,
+    read_directed_benchmark,
     score_examples,
 )
 from stance.scoring import CueLexicon, SentenceInput, get_scorer  # noqa: E402
@@ -48,10 +46,7 @@ TONE_SCORERS = ("tone", "vader", "textblob")
 
 def directed_scores(path: Path) -> dict[str, tuple[float, float]]:
     """3- and 5-class macro-F1 of each scorer on the directed-sentiment file."""
-    columns = Columns(text="0", label="3", party_a="1", party_b="2")
-    examples, problems = read_examples(
-        path, columns, SCHEMES["directed5"], fmt="tsv", header=False, strip_brackets=True
-    )
+    examples, problems = read_directed_benchmark(path)
     for problem in problems:
         print(f"skipped: {problem}", file=sys.stderr)
     out = {}

@@ -45,10 +45,8 @@ from stance import score_sentence  # noqa: E402
 from stance.evaluate import (  # noqa: E402
     PARTY_A,
     PARTY_B,
-    SCHEMES,
-    Columns,
     Example,
-    read_examples,
+    read_directed_benchmark,
     usable_party,
 )
 from stance.scoring import CueLexicon  # noqa: E402
@@ -65,10 +63,7 @@ OFFSET_GRID = np.round(np.arange(-1.0, 1.01, 0.1), 2)
 
 
 def load(path: Path) -> list[Example]:
-    columns = Columns(text="0", label="3", party_a="1", party_b="2")
-    examples, problems = read_examples(
-        path, columns, SCHEMES["directed5"], fmt="tsv", header=False, strip_brackets=True
-    )
+    examples, problems = read_directed_benchmark(path)
     for problem in problems:
         print(f"skipped: {problem}", file=sys.stderr)
     return examples

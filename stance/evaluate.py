@@ -158,6 +158,15 @@ def read_examples(
     return examples, problems
 
 
+def read_directed_benchmark(path: str | Path) -> tuple[list[Example], list[InputError]]:
+    """The directed-sentiment benchmark as it is: TSV without header, sentence, entity 1,
+    entity 2, label 0-4, entities in brackets."""
+    columns = Columns(text="0", label="3", party_a="1", party_b="2")
+    return read_examples(
+        path, columns, SCHEMES["directed5"], fmt="tsv", header=False, strip_brackets=True
+    )
+
+
 def guess_format(name: str) -> str:
     """The format from the file name: .tsv/.tab, .jsonl/.ndjson, else CSV."""
     suffix = Path(name).suffix.lower()
