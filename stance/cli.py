@@ -401,7 +401,6 @@ def out_option(func: Callable) -> Callable:
         "--out",
         default="reports",
         show_default=True,
-        type=click.Path(file_okay=False),
         help="Folder for the reports: one subfolder per document and an index.html.",
     )(func)
 
