@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from report_samples import HOSTILE, HOSTILE_ID, HOSTILE_TITLE, PARTIES, TALKS
+from report_samples import HOSTILE, HOSTILE_ID, HOSTILE_TITLE, NO_PARTY, PARTIES, TALKS
 
 from stance.cli import cli
 
@@ -102,7 +102,8 @@ def assert_clean_page(visit: Visit) -> None:
 
 
 def test_report_page_loads_cleanly(browser, write, tmp_path):
-    out = report(tmp_path, str(write("talks.txt", TALKS)), "--parties", str(parties_file(write)))
+    talks = write("talks.txt", TALKS)
+    out = report(tmp_path, str(talks), "--parties", str(parties_file(write)))
     (folder,) = folders(out)
     visit = Visit(browser, folder / "index.html")
     try:
@@ -117,14 +118,27 @@ def test_report_page_loads_cleanly(browser, write, tmp_path):
         visit.screenshot("report-page.png")
     finally:
         visit.close()
+
+
+def test_index_links_open_every_report(browser, write, tmp_path):
+    talks = write("talks.txt", TALKS)
+    quiet = write("Ελλάδα & Türkiye #1?.txt", NO_PARTY)
+    out = report(tmp_path, str(talks), str(quiet))
     visit = Visit(browser, out / "index.html")
     try:
         assert_clean_page(visit)
-        link = visit.page.locator("table.index a")
-        assert link.count() == 1 and link.inner_text() == "Harbour talks"
-        link.click()
-        visit.page.wait_for_load_state("load")
-        assert visit.page.url == (folder / "index.html").as_uri()
+        links = visit.page.locator("table.index a")
+        assert sorted(links.all_inner_texts()) == ["A quiet harbour", "Harbour talks"]
+        opened = set()
+        for i in range(links.count()):
+            visit.page.goto((out / "index.html").as_uri())
+            visit.page.locator("table.index a").nth(i).click()
+            visit.page.wait_for_load_state("load")
+            opened.add(visit.page.locator("h1").inner_text())
+        assert opened == {"A quiet harbour", "Harbour talks"}
+        assert visit.problems == []
+        visit.page.goto((out / "index.html").as_uri())
+        visit.screenshot("report-index.png")
     finally:
         visit.close()
 
