@@ -11,6 +11,7 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
 from report_samples import long_talks, no_party, talks
 
+import stance
 from stance.report import charts, figures, theme
 
 
@@ -192,3 +193,26 @@ def test_rendered_charts_in_every_format_are_reproducible(analysis):
         assert a.files == b.files
         assert a.width > 0 and a.height > 0
         assert a.data_uri().startswith("data:image/png;base64,")
+
+
+def test_parties_past_the_palette_share_one_grey():
+    text = (
+        "France praised Germany. Italy criticized Spain. Portugal thanked Greece. "
+        "Austria welcomed Belgium. Sweden condemned Norway. Finland supported Denmark. "
+        "Poland rejected Hungary."
+    )
+    analysis = stance.analyze(text)
+    order = figures.source_order(analysis)
+    sources = [s.source for s in analysis.sentences]
+    assert len(set(sources)) == 7 and None not in sources
+    colors = theme.party_colors(order)
+    ax = charts.stance_along_document(
+        analysis.sentences, new_ax(), colors, figures.party_names(analysis)
+    )
+    own = [key for key in order if colors[key] != theme.OTHER_PARTIES]
+    assert len(own) == len(theme.PARTY_PALETTE)
+    greys = [round(x) for x, _, _, color, _ in bars(ax) if color == theme.OTHER_PARTIES.lower()]
+    assert greys == [i + 1 for i, key in enumerate(sources) if key not in own] != []
+    names = figures.party_names(analysis)
+    coloured_sources = [names[key] for key in own if key in sources]
+    assert legend_labels(ax) == [*coloured_sources, "other parties"]

@@ -29,6 +29,8 @@ MAX_BARS = 100
 DISAGREEMENT = 0.25
 MUTUAL_HATCH = "///"
 DRIVERS = 8
+OTHER = "\x00other"
+"""The group of parties past the palette (no party key holds a NUL character)."""
 MIN_LABELLED_SHARE = 0.08
 """A segment of the by-party bars gets its count written in it from this share of the axis."""
 LEGEND_DROP = 36
@@ -75,7 +77,7 @@ def stance_along_document(
         up[group][i // size] += max(s.score, 0.0) / size
         down[group][i // size] += min(s.score, 0.0) / size
     centres = np.arange(bins) * size + (size + 1) / 2
-    order = {key: i for i, key in enumerate([*colors, "other", None])}
+    order = {key: i for i, key in enumerate([*colors, OTHER, None])}
     groups = sorted(set(up) | set(down), key=lambda g: (order.get(g[0], len(order)), g[1]))
     for values, stack in ((up, np.zeros(bins)), (down, np.zeros(bins))):
         for group in groups:
@@ -116,7 +118,7 @@ def stance_along_document(
 def _color_group(source: str | None, colors: Mapping[str, str]) -> str | None:
     if source is None:
         return None
-    return source if colors.get(source, theme.OTHER_PARTIES) != theme.OTHER_PARTIES else "other"
+    return source if colors.get(source, theme.OTHER_PARTIES) != theme.OTHER_PARTIES else OTHER
 
 
 def _group_color(key: str | None, colors: Mapping[str, str]) -> str:
@@ -133,7 +135,7 @@ def _party_legend(
     for key in dict.fromkeys(g[0] for g in groups):
         if key is None:
             label = "no source party"
-        elif key == "other":
+        elif key == OTHER:
             label = "other parties"
         else:
             label = plain(names.get(key, key))
