@@ -108,7 +108,7 @@ def test_by_party_says_when_no_party_is_named():
     analysis = no_party()
     assert figures.party_rows(analysis) == []
     ax = charts.stance_by_party(figures.party_rows(analysis), new_ax())
-    assert any("No party is named" in t for t in texts(ax))
+    assert any("No sentence of this document is attributed" in t for t in texts(ax))
     assert not ax.axison and not ax.containers
 
 

@@ -29,6 +29,7 @@ MAX_BARS = 100
 DISAGREEMENT = 0.25
 MUTUAL_HATCH = "///"
 DRIVERS = 8
+SENTENCE_WORDS = {"divergence": "divergent", "neutral": "neutral", "convergence": "convergent"}
 OTHER = "\x00other"
 """The group of parties past the palette (no party key holds a NUL character)."""
 MIN_LABELLED_SHARE = 0.08
@@ -155,7 +156,7 @@ def stance_by_party(rows: Sequence[tuple[str, Mapping[str, Any]]], ax: Axes) -> 
     """
     ax.set_title("Whose sentences lean which way: sentences by source party")
     if not rows:
-        return message(ax, "No party is named in this document, so no sentence has a source party.")
+        return message(ax, "No sentence of this document is attributed to a party.")
     y = np.arange(len(rows))[::-1]
     counts = {label: np.array([r[1]["counts"][label] for r in rows]) for label in LABEL_COLORS}
     half = counts["neutral"] / 2
@@ -172,9 +173,7 @@ def stance_by_party(rows: Sequence[tuple[str, Mapping[str, Any]]], ax: Axes) -> 
             left=lefts[label],
             color=LABEL_COLORS[label],
             height=0.6,
-            label={"divergence": "divergent", "neutral": "neutral", "convergence": "convergent"}[
-                label
-            ],
+            label=SENTENCE_WORDS[label],
         )
         bar_labels[label] = bars
     extent = max(
@@ -283,11 +282,16 @@ def cue_totals(sentences: Sequence[SentenceResult]) -> list[CueTotal]:
     return sorted(totals, key=lambda t: (-t.effect, t.text))
 
 
+def strongest_cues(totals: Sequence[CueTotal], top: int = DRIVERS) -> list[CueTotal]:
+    """The ``top`` strongest convergence cues, then the ``top`` strongest divergence cues,
+    from totals sorted as :func:`cue_totals` sorts them."""
+    return [t for t in totals if t.effect > 0][:top] + [t for t in totals if t.effect < 0][-top:]
+
+
 def cue_drivers(totals: Sequence[CueTotal], ax: Axes, top: int = DRIVERS) -> Axes:
     """The ``top`` strongest convergence and divergence cues, by summed effect."""
     ax.set_title("What drove it: the strongest cue words, by summed effect")
-    strongest = [t for t in totals if t.effect > 0][:top]
-    strongest += [t for t in totals if t.effect < 0][-top:]
+    strongest = strongest_cues(totals, top)
     if not strongest:
         return message(
             ax, "No cue word from the lexicon in this document: every sentence is neutral."

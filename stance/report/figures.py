@@ -106,13 +106,6 @@ def _draw_agreement(analysis: DocumentAnalysis, ax: Axes) -> Axes:
     return charts.scorer_agreement(analysis.sentences, ax)
 
 
-def _driver_rows(analysis: DocumentAnalysis) -> int:
-    totals = charts.cue_totals(analysis.sentences)
-    positive = sum(1 for t in totals if t.effect > 0)
-    negative = sum(1 for t in totals if t.effect < 0)
-    return min(positive, charts.DRIVERS) + min(negative, charts.DRIVERS)
-
-
 @dataclass(frozen=True)
 class ChartSpec:
     """A chart of the report: its file name, what it shows (alt text), how to draw it, size."""
@@ -150,7 +143,10 @@ CHARTS = (
         "what-drove-it",
         "The cue words with the strongest summed effect toward convergence and divergence.",
         _draw_drivers,
-        lambda a: (WIDTH, 1.3 + 0.3 * max(2, _driver_rows(a))),
+        lambda a: (
+            WIDTH,
+            1.3 + 0.3 * max(2, len(charts.strongest_cues(charts.cue_totals(a.sentences)))),
+        ),
     ),
     ChartSpec(
         "scorer-agreement",
