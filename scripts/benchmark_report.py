@@ -12,9 +12,9 @@ cycled to that length. Analysis is timed apart: it is the same for every output.
 What it prints:
 
 1. one document, median seconds per step: drawing the five charts and saving them as PNG
-   (the first save lays a chart out), then saving the drawn charts as SVG and as PDF, the
-   HTML page, JSON and CSV, and the whole report with the default and with all formats
-   (``write_report`` into a temporary folder, atomic rename included);
+   (the first save lays a chart out), then saving the laid-out charts as PNG again, as SVG
+   and as PDF, the HTML page, JSON and CSV, and the whole report with the default and with
+   all formats (``write_report`` into a temporary folder, atomic rename included);
 2. ``--documents`` documents (default 20) through ``report_all`` (analysis, rendering and
    writing) with the serial engine and with the processes engine at ``--jobs`` (default 2),
    and the speed-up.
@@ -92,11 +92,12 @@ def one_document(analysis: DocumentAnalysis, repeats: int) -> None:
     print(f"one document: {analysis.document.id}, {len(analysis.sentences)} sentences")
     print(f"  median of {repeats} repeats, seconds{'':<10}wall     CPU")
     drawn = [figures.draw_chart(spec, analysis) for spec in figures.CHARTS]
-    charts = [figures.RenderedChart(spec.slug, spec.caption, 768, 400) for spec in figures.CHARTS]
+    charts = [figures.RenderedChart(s.slug, s.caption, 1, 1) for s in figures.CHARTS]
     for chart, figure in zip(charts, drawn, strict=True):
-        chart.files["png"] = figures.save_figure(figure, "png")
+        chart.files["png"] = figures.save_figure(figure, "png")  # lays the figure out
     steps: dict[str, Callable[[], object]] = {
         "draw, lay out, save PNG (5 charts)": lambda: figures.render_charts(analysis, ["png"]),
+        "then save PNG again (5 charts)": lambda: [figures.save_figure(f, "png") for f in drawn],
         "then save SVG (5 charts)": lambda: [figures.save_figure(f, "svg") for f in drawn],
         "then save PDF (5 charts)": lambda: [figures.save_figure(f, "pdf") for f in drawn],
         "HTML page (PNGs embedded)": lambda: html.document_page(analysis, charts, []),

@@ -174,7 +174,7 @@ class RenderedChart:
 
 def draw_chart(spec: ChartSpec, analysis: DocumentAnalysis) -> Figure:
     """The figure of one chart, drawn at the PNG's resolution (text layouts are cached per
-    resolution, so drawing and saving share them); it is laid out when first saved."""
+    renderer and resolution, so the first save reuses them); it is laid out when first saved."""
     with matplotlib.rc_context(theme.RC):
         figure = Figure(figsize=spec.size(analysis), dpi=theme.DPI, layout="constrained")
         spec.draw(analysis, figure.add_subplot())
@@ -183,11 +183,12 @@ def draw_chart(spec: ChartSpec, analysis: DocumentAnalysis) -> Figure:
 
 def save_figure(figure: Figure, fmt: str) -> bytes:
     """The figure as PNG, SVG or PDF bytes, without timestamps so equal input gives equal
-    files. The first save lays the figure out; the layout is then kept for the others."""
+    files. The first save lays the figure out (constrained layout); the layout is then
+    frozen, so that each later save draws the figure once."""
     buffer = io.BytesIO()
     with matplotlib.rc_context(theme.RC):
         figure.savefig(buffer, format=fmt, dpi=theme.DPI, metadata=_METADATA[fmt])
-    figure.set_layout_engine("none")
+    figure.set_layout_engine(None)  # not "none": with any engine set, every save draws twice
     return buffer.getvalue()
 
 
