@@ -49,10 +49,12 @@ RC = {
     "legend.fontsize": 9,
     "text.color": INK,
     "figure.facecolor": "white",
+    "figure.constrained_layout.w_pad": 0.12,  # inches of margin around a chart
+    "figure.constrained_layout.h_pad": 0.08,
     "savefig.facecolor": "white",
     "hatch.color": "white",
     "hatch.linewidth": 1.2,
-    "svg.fonttype": "none",
+    "svg.fonttype": "path",  # exact on any viewer, with or without DejaVu Sans
     "pdf.fonttype": 3,  # Type 42 embedding (font subsetting) makes a PDF four times slower
     "svg.hashsalt": "stance",
 }
