@@ -59,6 +59,15 @@ def test_a_report_folder_holds_every_default_file(tmp_path):
     assert not leftovers(tmp_path)
 
 
+def test_write_report_creates_the_output_folder_and_refuses_paths_as_names(tmp_path):
+    writer.write_report(talks(), tmp_path / "new" / "reports", "talks", ("json",))
+    assert (tmp_path / "new" / "reports" / "talks" / "analysis.json").is_file()
+    for bad in ("../escape", "a/b", "", ".", "..", ".hidden", "/abs"):
+        with pytest.raises(ValueError, match="not a plain folder name"):
+            writer.write_report(talks(), tmp_path, bad, ("json",))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new"]
+
+
 def test_formats_choose_the_files(tmp_path):
     entry = writer.write_report(talks(), tmp_path, "doc", ("svg", "pdf", "json"))
     names = set(entry["files"])

@@ -107,8 +107,11 @@ def write_report(
     folder: str,
     formats: Iterable[str] = DEFAULT_FORMATS,
 ) -> dict[str, Any]:
-    """Write the report of one analysis into ``out/folder``, replacing an older one whole;
-    returns its index entry."""
+    """Write the report of one analysis into ``out/folder`` (``out`` is created if need be),
+    replacing an older one whole; returns its index entry. ``folder`` must be one plain path
+    component: :func:`stance.report.paths.folder_name` makes one from any document id."""
+    if os.path.basename(folder) != folder or folder.startswith(".") or not folder:
+        raise ValueError(f"not a plain folder name: {folder!r}")
     formats = tuple(formats)
     chart_formats = [f for f in CHART_FORMATS if f in formats]
     if "html" in formats and "png" not in chart_formats:
@@ -128,6 +131,7 @@ def write_report(
         files[INDEX_FILE] = page.encode("utf-8")
     entry = index_entry(analysis, folder, sorted([*files, ENTRY_FILE]))
     files[ENTRY_FILE] = _json(entry)
+    Path(out).mkdir(parents=True, exist_ok=True)
     install_folder(Path(out), folder, files)
     return entry
 
