@@ -8,6 +8,10 @@ colour across the charts of a report.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 CONVERGENCE = "#009E73"  # bluish green
 DIVERGENCE = "#D55E00"  # vermillion
@@ -25,7 +29,7 @@ DPI = 144
 """Pixels per inch of the PNGs: 1.5 device pixels per CSS pixel, crisp on high-DPI screens."""
 CSS_DPI = 96
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.titlesize": 12,
