@@ -1,65 +1,84 @@
 #!/usr/bin/env python3
-"""Rebuild the stance model (``stance/data/model.json``) from ../shared's training split.
+"""Rebuild the stance model (``stance/data/stance_model.tsv``) from ../shared's training split.
 
-Why: the stance scorer weighs lexicon cues, tone, structure and a few learned terms with a
-small multinomial logistic model. Its weights must be reproducible from data anyone with
-../shared has, and chosen without looking at the validation split (that one is only for
-reporting, see ``scripts/benchmark_accuracy.py``).
+Why: the stance scorer is a multinomial logistic model over the sentence's terms (parties
+masked), region-tagged words and a few dense features (cue lexicon by CAMEO group, VADER,
+TextBlob). Its weights must be reproducible from data anyone with ../shared has, and chosen
+without looking at the validation split, which is only for reporting
+(``scripts/benchmark_accuracy.py``).
 
 What it does:
 
-1. reads ``../shared/benchmarks/directed_sentiment/train.tsv`` (brackets stripped, cut names
-   completed) and computes every sentence's features with the library's own code
-   (:func:`stance.scoring.features.sentence_features`), so training and scoring agree;
-2. keeps as candidate terms the term keys seen in at least ``--min-df`` training sentences;
-   terms enter the fit scaled down by ``--term-scale``, which regularises them harder than
-   the lexicon, tone and structure features;
-3. chooses the L2 strength C and the pruning threshold (terms whose weights all stay below
-   it are dropped) by stratified 5-fold cross-validation on train, on 3-class macro-F1,
-   preferring the sparser model when two are within 0.005; then shifts the two intercepts
-   to the values that maximise the cross-validated macro-F1 (the classes are unbalanced);
-4. refits on all of train and writes the weights with neutral as the reference class: every
-   feature and term gets [toward convergence, toward divergence] in log-odds.
+1. reads ``../shared/benchmarks/directed_sentiment/train.tsv`` (entity brackets stripped,
+   cut names completed, as ``stance evaluate --strip-brackets`` does), finds the two
+   entities as the public API does (``parties={"A": [entity1], "B": [entity2]}``) and
+   computes each sentence's features with the library's own functions;
+2. maps the labels to five classes relative to the party named first (neutral; convergence
+   or divergence, first toward second or second toward first);
+3. features: TF-IDF of words and word pairs (min_df 2, at most 40,000, sublinear tf), TF-IDF
+   of region-tagged words times 0.7, the dense features times 3;
+4. chooses C among 3, 10, 30 by stratified 5-fold cross-validation on train (5-class
+   macro-F1, vocabularies refitted in every fold); with the chosen C, runs the library's own
+   scorer with each fold's model on its held-out sentences to compare where the direction
+   comes from (the model, or attribution) and whether a polar label without a supporting cue
+   becomes neutral;
+5. refits on all of train and writes the model file with weights against neutral; then checks
+   that the pure-Python runtime reproduces scikit-learn's ``predict_proba`` within 1e-6 on
+   every validation row, from the file as written, and fails (writing nothing) if not.
 
-Needs scikit-learn (``pip install scikit-learn``; only this script uses it). The training
-data is read from ../shared and never copied into the repository.
+Needs scikit-learn (training only). The data is read from ../shared, never copied.
 
-    python scripts/train_stance_model.py            # writes stance/data/model.json
-    python scripts/train_stance_model.py --dry-run  # prints the cross-validation only
+    python scripts/train_stance_model.py            # writes stance/data/stance_model.tsv
+    python scripts/train_stance_model.py --dry-run  # cross-validation only
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import tempfile
+import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance import score_sentence  # noqa: E402
+from stance.analysis import Analyzer  # noqa: E402
 from stance.evaluate import (  # noqa: E402
+    LABELS5,
     PARTY_A,
     PARTY_B,
     Example,
+    predicted_direction,
     read_directed_benchmark,
     usable_party,
 )
-from stance.scoring import CueLexicon  # noqa: E402
-from stance.scoring.features import FEATURES, Features, sentence_features  # noqa: E402
-from stance.scoring.stance import input_from_result, lexicon_cues  # noqa: E402
+from stance.scoring import CueLexicon, SentenceInput  # noqa: E402
+from stance.scoring.features import STANCE_DENSE, StanceFeatures, stance_features  # noqa: E402
+from stance.scoring.linear import LinearModel  # noqa: E402
+from stance.scoring.stance import (  # noqa: E402
+    CLASSES,
+    DIRECTION_FROM,
+    LexiconStanceScorer,
+    lexicon_cues,
+    softmax,
+)
 
 SHARED = ROOT.parent / "shared"
-TRAIN = SHARED / "benchmarks" / "directed_sentiment" / "train.tsv"
-MODEL = ROOT / "stance" / "data" / "model.json"
-CLASSES = ("neutral", "convergence", "divergence")
-C_GRID = (0.3, 1.0, 3.0)
-PRUNE_GRID = (0.0, 0.05, 0.1)
-OFFSET_GRID = np.round(np.arange(-1.0, 1.01, 0.1), 2)
+BENCHMARK = SHARED / "benchmarks" / "directed_sentiment"
+MODEL = ROOT / "stance" / "data" / "stance_model.tsv"
+C_GRID = (3.0, 10.0, 30.0)
+WORDS_SCALE, REGIONS_SCALE, TONE_SCALE = 1.0, 0.7, 3.0
+LEXICON_GRID = (3.0, 5.0, 10.0, 20.0, 30.0, 50.0)
+TONE_FEATURES = ("vader", "vader_pos", "vader_neg", "textblob", "subjectivity")
+MIN_DF, MAX_WORDS = 2, 40000
+TOLERANCE = 1e-6
+# Benchmark classes (LABELS5 order) seen from the party named first, when that is party B.
+SWAP = {0: 0, 1: 2, 2: 1, 3: 4, 4: 3}
 
 
 def load(path: Path) -> list[Example]:
@@ -69,185 +88,223 @@ def load(path: Path) -> list[Example]:
     return examples
 
 
-def featurize(example: Example) -> Features:
-    """The features the scorer computes for this sentence (parties A and B as given)."""
+def sentence_input(example: Example, lexicon: CueLexicon) -> SentenceInput:
+    """The sentence as ``stance.score_sentence(text, parties={"A": [e1], "B": [e2]})``
+    gives it to the scorer."""
     parties = {
         key: [name]
         for key, name in ((PARTY_A, example.party_a), (PARTY_B, example.party_b))
         if usable_party(name)
     }
-    result = score_sentence(example.text, parties=parties or None)
-    sentence = input_from_result(result, CueLexicon.builtin())
-    return sentence_features(sentence, lexicon_cues(sentence))
+    mentions, attribution = Analyzer(parties or None).sentence_parts(example.text)
+    return SentenceInput(example.text, lexicon, tuple(mentions), attribution)
 
 
-def design(features: list[Features], min_df: int, term_scale: float):
-    """The sparse design matrix: dense features first, then the candidate terms."""
-    from scipy.sparse import csr_matrix
+def gold_class(example: Example) -> int:
+    """The benchmark class (index into LABELS5)."""
+    name = example.label if example.label == "neutral" else f"{example.label} {example.direction}"
+    return LABELS5.index(name)
 
-    counts = Counter(key for f in features for key in f.terms)
-    terms = sorted(key for key, n in counts.items() if n >= min_df)
-    names = list(FEATURES) + terms
-    column = {name: i for i, name in enumerate(names)}
-    rows, cols, vals = [], [], []
-    for i, f in enumerate(features):
-        for name, value in f.values.items():
-            if value and name in column:
-                rows.append(i)
-                cols.append(column[name])
-                vals.append(value)
-        for key in f.terms:
-            if key in column:
-                rows.append(i)
-                cols.append(column[key])
-                vals.append(term_scale)
-    matrix = csr_matrix((vals, (rows, cols)), shape=(len(features), len(names)))
-    return matrix, names
+
+def first_is_b(features: StanceFeatures) -> bool:
+    return features.first == PARTY_B
+
+
+def relative(gold: int, features: StanceFeatures) -> int:
+    """The class from the point of view of the party named first (index into CLASSES)."""
+    return SWAP[gold] if first_is_b(features) else gold
+
+
+def words_of(features: StanceFeatures) -> list[str]:
+    return [t for t, n in features.counts.items() if ":" not in t for _ in range(n)]
+
+
+def regions_of(features: StanceFeatures) -> list[str]:
+    return [t for t, n in features.counts.items() if ":" in t for _ in range(n)]
+
+
+class Design:
+    """The vectorizers fitted on some training sentences, and the matrices they give."""
+
+    def __init__(self, features: list[StanceFeatures], lexicon_scale: float):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.words = TfidfVectorizer(
+            analyzer=words_of, min_df=MIN_DF, max_features=MAX_WORDS, sublinear_tf=True
+        ).fit(features)
+        self.regions = TfidfVectorizer(analyzer=regions_of, min_df=MIN_DF, sublinear_tf=True).fit(
+            features
+        )
+        self.dense = list(STANCE_DENSE)
+        self.dense_scale = np.array(
+            [TONE_SCALE if name in TONE_FEATURES else lexicon_scale for name in self.dense]
+        )
+
+    def matrix(self, features: list[StanceFeatures]):
+        from scipy.sparse import csr_matrix, hstack
+
+        dense = np.array([[f.dense.get(k, 0.0) for k in self.dense] for f in features])
+        return hstack(
+            [
+                self.words.transform(features) * WORDS_SCALE,
+                self.regions.transform(features) * REGIONS_SCALE,
+                csr_matrix(dense * self.dense_scale),
+            ]
+        ).tocsr()
+
+    def linear_model(self, fitted) -> LinearModel:
+        """The fitted classifier as the runtime's model: weights against neutral, block
+        scales folded in."""
+        assert list(fitted.classes_) == list(range(len(CLASSES)))
+        coef = fitted.coef_[1:] - fitted.coef_[0]
+        intercept = fitted.intercept_[1:] - fitted.intercept_[0]
+        terms: dict[str, tuple[str, float, list[float]]] = {}
+        column = 0
+        for block, vectorizer, scale in (
+            ("words", self.words, WORDS_SCALE),
+            ("regions", self.regions, REGIONS_SCALE),
+        ):
+            names = vectorizer.get_feature_names_out()
+            for i in np.argsort(names, kind="stable"):
+                weights = coef[:, column + i] * scale
+                terms[str(names[i])] = (block, float(vectorizer.idf_[i]), list(weights))
+            column += len(names)
+        dense = {
+            name: list(coef[:, column + i] * self.dense_scale[i])
+            for i, name in enumerate(self.dense)
+        }
+        return LinearModel(CLASSES[1:], list(intercept), terms, dense)
 
 
 def fit(matrix, y, c: float):
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c, max_iter=3000, tol=1e-4)
-    return model.fit(matrix, y)
+    return LogisticRegression(C=c, max_iter=5000).fit(matrix, y)
 
 
-def reference_weights(model, n_dense: int, term_scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Weights against neutral (rows: convergence, divergence); terms rescaled to 1.0."""
-    coef = model.coef_[1:] - model.coef_[0]
-    coef[:, n_dense:] *= term_scale
-    intercept = model.intercept_[1:] - model.intercept_[0]
-    return coef, intercept
-
-
-def logits(matrix, coef: np.ndarray, intercept: np.ndarray, n_dense: int, term_scale: float):
-    """Log-odds of (neutral, convergence, divergence) with the terms back at 1.0."""
-    from scipy.sparse import diags
-
-    scale = np.ones(matrix.shape[1])
-    scale[n_dense:] = 1.0 / term_scale
-    scores = np.asarray((matrix @ diags(scale)) @ coef.T) + intercept
-    return np.column_stack([np.zeros(len(scores)), scores])
-
-
-def pruned(coef: np.ndarray, n_dense: int, threshold: float) -> np.ndarray:
-    out = coef.copy()
-    small = np.abs(out[:, n_dense:]).max(axis=0) < threshold
-    out[:, n_dense:][:, small] = 0.0
-    return out
-
-
-def macro_f1(y, predicted) -> float:
+def macro_f1(gold, predicted, labels) -> float:
     from sklearn.metrics import f1_score
 
-    return float(f1_score(y, predicted, average="macro", labels=[0, 1, 2]))
+    return float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0))
 
 
-def cross_validate(matrix, y, n_dense: int, term_scale: float, seed: int, c_grid):
-    """Cross-validated logits for every (C, prune) pair."""
-    from sklearn.model_selection import StratifiedKFold
+def three(classes) -> list[int]:
+    return [0 if c == 0 else 1 if c in (1, 2) else 2 for c in classes]
 
-    folds = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(matrix, y))
-    out = {}
-    for c in c_grid:
-        scores = {p: np.zeros((len(y), 3)) for p in PRUNE_GRID}
-        for train_idx, test_idx in folds:
-            model = fit(matrix[train_idx], y[train_idx], c)
-            coef, intercept = reference_weights(model, n_dense, term_scale)
-            for p in PRUNE_GRID:
-                scores[p][test_idx] = logits(
-                    matrix[test_idx], pruned(coef, n_dense, p), intercept, n_dense, term_scale
-                )
-        for p in PRUNE_GRID:
-            out[(c, p)] = scores[p]
-            print(f"  C {c:<5} prune {p:<5} cv macro-F1 {macro_f1(y, scores[p].argmax(1)):.4f}")
+
+def model_classes(probabilities: np.ndarray, features: list[StanceFeatures]) -> list[int]:
+    """Benchmark classes from the relative probabilities (label by the three-class sums,
+    direction by the larger of its two classes)."""
+    out = []
+    for p, f in zip(probabilities, features, strict=True):
+        sums = (p[0], p[1] + p[2], p[3] + p[4])
+        label = int(np.argmax(sums))
+        best = 0 if label == 0 else (2 * label - 1) + int(p[2 * label] > p[2 * label - 1])
+        out.append(SWAP[best] if first_is_b(f) else best)
     return out
 
 
-def best_offsets(scores: np.ndarray, y) -> tuple[float, float, float]:
-    best = (macro_f1(y, scores.argmax(1)), 0.0, 0.0)
-    for dc in OFFSET_GRID:
-        for dd in OFFSET_GRID:
-            shifted = scores + np.array([0.0, dc, dd])
-            f1 = macro_f1(y, shifted.argmax(1))
-            if f1 > best[0] + 1e-9:
-                best = (f1, float(dc), float(dd))
-    return best
+def scorer_classes(scorer: LexiconStanceScorer, inputs: list[SentenceInput]) -> list[int]:
+    """Benchmark classes as the library's scorer (and evaluate's direction rule) give them."""
+    out = []
+    for sentence in inputs:
+        score = scorer.score(sentence)
+        attribution = score.attribution or sentence.attribution
+        seen = SimpleNamespace(
+            mutual=attribution.mutual, source=attribution.source, mentions=sentence.mentions
+        )
+        direction = predicted_direction(seen, score.label)
+        name = score.label if direction is None else f"{score.label} {direction}"
+        out.append(LABELS5.index(name))
+    return out
 
 
-def write_model(path: Path, coef, intercept, names, n_dense, about: dict) -> int:
-    existing = json.loads(path.read_text(encoding="utf-8"))
-    features = {
-        name: [round(float(coef[0, i]), 4), round(float(coef[1, i]), 4)]
-        for i, name in enumerate(names[:n_dense])
-    }
-    terms = {
-        name: [round(float(coef[0, i]), 4), round(float(coef[1, i]), 4)]
-        for i, name in enumerate(names)
-        if i >= n_dense and (coef[0, i] or coef[1, i])
-    }
-    stance = {
-        "about": about.pop("description"),
-        "trained": about,
-        "min_cue": 0.3,
-        "prior": existing["stance"]["prior"],
-        "intercept": {
-            "convergence": round(float(intercept[0]), 4),
-            "divergence": round(float(intercept[1]), 4),
-        },
-        "features": features,
-        "terms": terms,
-    }
-    model = {
-        "version": existing["version"],
-        "about": existing["about"],
-        "tone": existing["tone"],
-        "stance": stance,
-    }
-    path.write_text(_dump(model), encoding="utf-8")
-    return len(terms)
+def cross_validate(features, inputs, y, gold, c_grid, seed):
+    """Out-of-fold probabilities per C, and the fold models of each C (for the scorer)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
+    probabilities = {c: np.zeros((len(y), len(CLASSES))) for c in c_grid}
+    models: dict[float, list] = {c: [] for c in c_grid}
+    for number, (train_idx, test_idx) in enumerate(folds, 1):
+        design = Design([features[i] for i in train_idx])
+        train_x = design.matrix([features[i] for i in train_idx])
+        test_x = design.matrix([features[i] for i in test_idx])
+        for c in c_grid:
+            started = time.perf_counter()
+            fitted = fit(train_x, y[train_idx], c)
+            probabilities[c][test_idx] = fitted.predict_proba(test_x)
+            models[c].append((test_idx, design.linear_model(fitted)))
+            print(f"  fold {number} C {c:g}: {time.perf_counter() - started:.0f} s", flush=True)
+    return probabilities, models
 
 
-def _dump(model: dict) -> str:
-    """JSON with one feature or term per line, so the file reads (and diffs) line by line."""
-    lines = ["{"]
-    items = list(model.items())
-    for index, (key, value) in enumerate(items):
-        comma = "," if index < len(items) - 1 else ""
-        if key == "stance":
-            lines.append('  "stance": {')
-            parts = list(value.items())
-            for j, (name, part) in enumerate(parts):
-                end = "," if j < len(parts) - 1 else ""
-                if name in ("features", "terms"):
-                    lines.append(f"    {json.dumps(name)}: {{")
-                    entries = list(part.items())
-                    for k, (term, weights) in enumerate(entries):
-                        sep = "," if k < len(entries) - 1 else ""
-                        lines.append(
-                            f"      {json.dumps(term, ensure_ascii=False)}: "
-                            f"{json.dumps(weights)}{sep}"
-                        )
-                    lines.append(f"    }}{end}")
-                else:
-                    lines.append(f"    {json.dumps(name)}: {json.dumps(part)}{end}")
-            lines.append(f"  }}{comma}")
-        else:
-            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+def compare_rules(models, inputs, gold) -> dict[tuple[str, bool], tuple[float, float]]:
+    """3- and 5-class out-of-fold macro-F1 of the scorer for every direction rule, with and
+    without the rule that a polar label needs a supporting cue."""
+    results = {}
+    for direction in DIRECTION_FROM:
+        for require_cue in (True, False):
+            predicted = np.zeros(len(gold), dtype=int)
+            for test_idx, model in models:
+                scorer = LexiconStanceScorer(model, direction, require_cue)
+                predicted[test_idx] = scorer_classes(scorer, [inputs[i] for i in test_idx])
+            results[(direction, require_cue)] = (
+                macro_f1(three(gold), three(predicted), [0, 1, 2]),
+                macro_f1(gold, predicted, list(range(5))),
+            )
+            f3, f5 = results[(direction, require_cue)]
+            cue = "needs a cue" if require_cue else "no cue rule"
+            print(f"  direction from {direction:<11} {cue:<12} 3-class {f3:.4f}  5-class {f5:.4f}")
+    return results
+
+
+def check_runtime(path: Path, fitted, design: Design, features: list[StanceFeatures]) -> float:
+    """Largest difference between the runtime's probabilities (from the file at ``path``)
+    and scikit-learn's, over ``features``."""
+    model = LinearModel.read(path)
+    expected = fitted.predict_proba(design.matrix(features))
+    worst = 0.0
+    for row, f in zip(expected, features, strict=True):
+        got = softmax([0.0, *model.scores(f.counts, f.dense)])
+        worst = max(worst, float(np.max(np.abs(np.array(got) - row))))
+    return worst
+
+
+def comments(c: float, cv: dict, examples: int, rules: dict) -> list[str]:
+    f3, f5 = cv[c]
+    lines = [
+        "stance model: multinomial logistic regression, rebuilt by scripts/train_stance_model.py",
+        f"trained on the directed_sentiment train split (../shared), {examples} sentences.",
+        "Columns: block, feature, idf (TF-IDF blocks), then the weights toward each class in",
+        "log-odds against neutral (neutral's weights are all 0). Classes: convergence or",
+        "divergence held by the party named first toward the second, or the reverse.",
+        "A sentence's log-odds = intercept + for each TF-IDF block (words, regions) the",
+        "L2-normalised vector of (1 + ln count) * idf over the block's terms dotted with the",
+        "weights + each dense feature times its weights. Parties are masked: enta (named first),",
+        "entb (second), entx (others). words: words and word pairs; regions: words tagged",
+        "pre: (before the first party), mid: (between), post: (after the second).",
+        f"Block scales used in training, folded into the weights: words {WORDS_SCALE},",
+        f"regions {REGIONS_SCALE}, dense {DENSE_SCALE}. min_df {MIN_DF}, at most {MAX_WORDS} words.",
+        f"C = {c:g}, chosen by stratified 5-fold cross-validation on train among "
+        + ", ".join(f"{k:g}" for k in cv)
+        + ";",
+        f"cross-validated macro-F1 with C = {c:g}: 3-class {f3:.4f}, 5-class {f5:.4f}.",
+    ]
+    for (direction, require_cue), (r3, r5) in rules.items():
+        cue = "a polar label needs a cue" if require_cue else "no cue rule"
+        lines.append(
+            f"scorer, direction from {direction}, {cue}: 3-class {r3:.4f}, 5-class {r5:.4f}"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--train", type=Path, default=TRAIN)
+    parser.add_argument("--data", type=Path, default=BENCHMARK, help="the benchmark folder")
     parser.add_argument("--out", type=Path, default=MODEL)
-    parser.add_argument("--min-df", type=int, default=3)
-    parser.add_argument("--term-scale", type=float, default=0.5)
+    parser.add_argument("--c-grid", type=float, nargs="+", default=list(C_GRID))
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--c-grid", type=float, nargs="+", default=list(C_GRID), help="L2 strengths to try"
-    )
     parser.add_argument("--dry-run", action="store_true", help="cross-validate, write nothing")
     args = parser.parse_args(argv)
     try:
@@ -255,45 +312,50 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("this script needs scikit-learn: pip install scikit-learn", file=sys.stderr)
         return 1
-    if not args.train.exists():
-        print(f"no training data at {args.train}: it comes from ../shared", file=sys.stderr)
+    train_path, valid_path = args.data / "train.tsv", args.data / "valid.tsv"
+    if not train_path.exists() or not valid_path.exists():
+        print(f"no benchmark at {args.data}: it comes from ../shared", file=sys.stderr)
         return 1
-    examples = load(args.train)
-    y = np.array([CLASSES.index(e.label) for e in examples])
-    print(f"{len(examples)} training sentences: {dict(Counter(e.label for e in examples))}")
-    features = [featurize(e) for e in examples]
-    matrix, names = design(features, args.min_df, args.term_scale)
-    n_dense = len(FEATURES)
-    print(f"{n_dense} features, {len(names) - n_dense} candidate terms")
-    scores = cross_validate(matrix, y, n_dense, args.term_scale, args.seed, args.c_grid)
-    best_f1 = max(macro_f1(y, s.argmax(1)) for s in scores.values())
-    close = [k for k, s in scores.items() if macro_f1(y, s.argmax(1)) >= best_f1 - 0.005]
-    c, prune = max(close, key=lambda k: (k[1], -k[0]))
-    f1, dc, dd = best_offsets(scores[(c, prune)], y)
-    print(f"chosen: C {c}, prune {prune}, intercept shifts {dc:+.1f} {dd:+.1f}: cv {f1:.4f}")
+    lexicon = CueLexicon.builtin()
+    examples = load(train_path)
+    inputs = [sentence_input(e, lexicon) for e in examples]
+    features = [stance_features(s, lexicon_cues(s)) for s in inputs]
+    gold = np.array([gold_class(e) for e in examples])
+    y = np.array([relative(g, f) for g, f in zip(gold, features, strict=True)])
+    print(f"{len(examples)} training sentences: {dict(sorted(Counter(y.tolist()).items()))}")
+    probabilities, models = cross_validate(features, inputs, y, gold, args.c_grid, args.seed)
+    cv = {}
+    for c in args.c_grid:
+        predicted = model_classes(probabilities[c], features)
+        cv[c] = (
+            macro_f1(three(gold), three(predicted), [0, 1, 2]),
+            macro_f1(gold, predicted, list(range(5))),
+        )
+        print(f"C {c:g}: cv 3-class {cv[c][0]:.4f}, 5-class {cv[c][1]:.4f}")
+    c = max(args.c_grid, key=lambda k: (cv[k][1], -k))
+    print(f"chosen C {c:g}; the scorer's rules, out of fold:")
+    rules = compare_rules(models[c], inputs, gold)
+    best = max(rules, key=lambda k: rules[k][1])
+    default = LexiconStanceScorer(models[c][0][1])
+    shipped = (default.direction, default.require_cue)
+    print(f"best rules by 5-class macro-F1: {best}; the scorer's defaults: {shipped}")
     if args.dry_run:
         return 0
-    model = fit(matrix, y, c)
-    coef, intercept = reference_weights(model, n_dense, args.term_scale)
-    coef = pruned(coef, n_dense, prune)
-    intercept = intercept + np.array([dc, dd])
-    about = {
-        "description": (
-            "Multinomial logistic model, neutral as reference: each feature and term has "
-            "[toward convergence, toward divergence] in log-odds against neutral. Learned "
-            "terms that fire with |convergence - divergence| >= min_cue are shown as cues."
-        ),
-        "data": "directed_sentiment train split (../shared), brackets stripped",
-        "sentences": len(examples),
-        "C": c,
-        "term_scale": args.term_scale,
-        "min_df": args.min_df,
-        "prune": prune,
-        "intercept_shift": [dc, dd],
-        "cv_macro_f1": round(f1, 4),
-    }
-    kept = write_model(args.out, coef, intercept, names, n_dense, about)
-    print(f"wrote {args.out}: {n_dense} features, {kept} terms")
+    design = Design(features)
+    fitted = fit(design.matrix(features), y, c)
+    valid_examples = load(valid_path)
+    valid_inputs = [sentence_input(e, lexicon) for e in valid_examples]
+    valid = [stance_features(s, lexicon_cues(s)) for s in valid_inputs]
+    with tempfile.TemporaryDirectory() as folder:
+        written = Path(folder) / args.out.name
+        design.linear_model(fitted).write(written, comments(c, cv, len(examples), rules))
+        worst = check_runtime(written, fitted, design, valid)
+        print(f"runtime vs scikit-learn on {len(valid)} valid rows: largest difference {worst:.1e}")
+        if worst > TOLERANCE:
+            print(f"the runtime does not reproduce the model (> {TOLERANCE}): not written")
+            return 1
+        args.out.write_bytes(written.read_bytes())
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     return 0
 
 

@@ -22,7 +22,7 @@ from .documents import Document, document_from_text, load_document, parse_date
 from .errors import InputError
 from .parties import Mention, PartySet, affiliate_mentions, find_affiliates, rank_parties
 from .scoring import Cue, CueLexicon, LexiconStanceScorer, SentenceInput
-from .scoring.model import load_model
+from .scoring.model import model_version
 from .scoring.tone import english_words
 from .sentences import split_sentences
 from .summary import group_summaries, summarize
@@ -226,14 +226,21 @@ class Analyzer:
 
     def score_sentence(self, text: str, speaker: str | None = None) -> SentenceResult:
         """Score ``text`` as one sentence (it is not split), with attribution."""
+        mentions, attribution = self.sentence_parts(text, speaker)
+        result = self._score(text, mentions, attribution, 0)
+        result.end = len(text)
+        return result
+
+    def sentence_parts(
+        self, text: str, speaker: str | None = None
+    ) -> tuple[list[Mention], Attribution]:
+        """The party mentions and the attribution of ``text`` as one sentence: what the
+        scorers are given (the training scripts use it to see sentences the same way)."""
         mentions = self.parties.find(text)
         speaker_key = self.resolve_speaker(speaker) if speaker else self.speaker
         dyad = self._dyad(rank_parties(mentions), speaker_key)
         context = AttributionContext(speaker=speaker_key, dyad=dyad)
-        attribution = attribute(text, 0, mentions, context)
-        result = self._score(text, mentions, attribution, 0)
-        result.end = len(text)
-        return result
+        return mentions, attribute(text, 0, mentions, context)
 
     def _score(
         self, text: str, mentions: list[Mention], attribution: Attribution, offset: int
@@ -243,6 +250,7 @@ class Analyzer:
         )
         sentence = SentenceInput(text, self.lexicon, relative, attribution)
         stance = self.stance.score(sentence)
+        attribution = stance.attribution or attribution
         polarity, subjectivity = sentence.textblob
         keys = tuple(dict.fromkeys(m.key for m in relative if m.kind != "venue"))
         return SentenceResult(
@@ -305,7 +313,7 @@ class Analyzer:
 
 def scorer_version(lexicon: CueLexicon) -> str:
     """Identifies the scoring: package version, model version and lexicon fingerprint."""
-    return f"{__version__}+{load_model()['version']}+{lexicon.fingerprint}"
+    return f"{__version__}+{model_version()}+{lexicon.fingerprint}"
 
 
 def as_party_set(parties: PartiesLike) -> PartySet | None:

@@ -29,8 +29,7 @@ from .errors import InputError, StanceError
 from .evaluate import FORMATS, SCHEMES
 from .report.rows import CSV_COLUMNS, csv_row
 from .scoring import SCORERS, SentenceInput, available
-from .scoring.model import Prediction
-from .scoring.stance import input_from_result
+from .scoring.stance import CLASSES, Judgement, describe, input_from_result
 
 EXIT_OK = 0
 EXIT_USAGE = 1
@@ -348,54 +347,71 @@ def explain(
             name: {"value": round(s.value, 4), "label": s.label, "details": dict(s.details)}
             for name, s in scorers.items()
         }
-        record["model"] = {
-            "probabilities": {
-                k: round(v, 4) for k, v in judgement.prediction.probabilities.items()
-            },
-            "contributions": [
-                {
-                    "feature": c.name,
-                    "description": c.description,
-                    "value": round(c.value, 4),
-                    "convergence": round(c.convergence, 4),
-                    "divergence": round(c.divergence, 4),
-                }
-                for c in judgement.prediction.contributions
-            ],
-        }
+        record["model"] = model_record(judgement)
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return EXIT_OK
     click.echo(render_explanation(result, scorers, analyzer))
-    click.echo(render_contributions(judgement.prediction))
+    click.echo(render_contributions(judgement, analyzer))
     return EXIT_OK
 
 
-def render_contributions(prediction: Prediction, limit: int = 12) -> str:
-    """The model's reasons: the largest contributions to each log-odds against neutral."""
+def model_record(judgement: Judgement) -> dict[str, Any]:
+    """The stance model's probabilities and every contribution, for ``explain --format json``."""
+    return {
+        "first_party": judgement.features.first,
+        "second_party": judgement.features.second,
+        "probabilities": {
+            name: round(p, 4)
+            for name, p in zip(CLASSES, judgement.prediction.probabilities, strict=True)
+        },
+        "intercept": dict(zip(CLASSES[1:], judgement.model.intercept, strict=True)),
+        "contributions": [
+            {
+                "block": c.block,
+                "feature": c.feature,
+                "description": describe(c),
+                "value": round(c.value, 4),
+                "log_odds": {
+                    name: round(e, 4) for name, e in zip(CLASSES[1:], c.effects, strict=True)
+                },
+            }
+            for c in judgement.contributions
+        ],
+    }
+
+
+def render_contributions(judgement: Judgement, analyzer: Analyzer, limit: int = 10) -> str:
+    """The model's reasons: probabilities, then the largest contributions to the log-odds
+    (against neutral) of the predicted class, or of the likelier polar class."""
+    prediction = judgement.prediction
     p = prediction.probabilities
+    three = prediction.three
     out = io.StringIO()
-    out.write(
-        f"\nmodel: P(neutral) {p['neutral']:.2f}, P(convergence) {p['convergence']:.2f}, "
-        f"P(divergence) {p['divergence']:.2f}\n"
-        "  log-odds against neutral:  convergence  divergence\n"
-    )
-    ranked = sorted(
-        prediction.contributions,
-        key=lambda c: max(abs(c.convergence), abs(c.divergence)),
-        reverse=True,
-    )
-    for c in ranked[:limit]:
-        what = c.description if c.value == 1.0 else f"{c.description} ({c.value:+.2f})"
-        out.write(f"  {what[:50]:<50} {c.convergence:+7.2f}  {c.divergence:+7.2f}\n")
-    if len(ranked) > limit:
-        rest = ranked[limit:]
+    features = judgement.features
+    names = analyzer.parties
+    first = names.name(features.first) or "-"
+    second = names.name(features.second) or "-"
+    out.write(f"\nmodel (first party: {first}, second: {second})\n")
+    out.write(f"  P(neutral) {three['neutral']:.2f}\n")
+    for label in ("convergence", "divergence"):
+        index = CLASSES.index(f"{label} first->second")
         out.write(
-            f"  {f'{len(rest)} smaller contributions':<50} "
-            f"{sum(c.convergence for c in rest):+7.2f}  {sum(c.divergence for c in rest):+7.2f}\n"
+            f"  P({label}) {three[label]:.2f}   first->second {p[index]:.2f}, "
+            f"second->first {p[index + 1]:.2f}\n"
         )
-    total_c = sum(c.convergence for c in prediction.contributions)
-    total_d = sum(c.divergence for c in prediction.contributions)
-    out.write(f"  {'total':<50} {total_c:+7.2f}  {total_d:+7.2f}\n")
+    best = prediction.best or max(range(1, len(CLASSES)), key=lambda i: p[i])
+    column = best - 1
+    out.write(f"  log-odds of {CLASSES[best]} against neutral, largest contributions:\n")
+    ranked = sorted(judgement.contributions, key=lambda c: -abs(c.effects[column]))
+    for c in ranked[:limit]:
+        value = "" if c.block != "dense" else f" = {c.value:+.2f}"
+        out.write(f"    {(describe(c) + value)[:56]:<56} {c.effects[column]:+7.2f}\n")
+    rest = sum(c.effects[column] for c in ranked[limit:])
+    intercept = judgement.model.intercept[column]
+    out.write(f"    {f'{len(ranked[limit:])} smaller contributions':<56} {rest:+7.2f}\n")
+    out.write(f"    {'intercept':<56} {intercept:+7.2f}\n")
+    total = intercept + sum(c.effects[column] for c in ranked)
+    out.write(f"    {'total':<56} {total:+7.2f}\n")
     return out.getvalue()
 
 

@@ -52,12 +52,14 @@ class Cue:
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """What a scorer says about one sentence."""
+    """What a scorer says about one sentence; ``attribution`` is set when the scorer itself
+    decides who holds the stance toward whom (the stance model, for two named parties)."""
 
     value: float
     label: str
     cues: tuple[Cue, ...] = ()
     details: Mapping[str, float] = field(default_factory=dict)
+    attribution: Attribution | None = None
 
 
 class SentenceInput:
@@ -76,20 +78,44 @@ class SentenceInput:
         self.attribution = attribution
 
     @cached_property
-    def vader(self) -> dict[str, float]:
-        from .tone import vader_scores
+    def _vader(self) -> tuple[dict[str, float], list[float]]:
+        from .tone import vader_analysis
 
-        return vader_scores(self.text)
+        return vader_analysis(self.text)
+
+    @property
+    def vader(self) -> dict[str, float]:
+        return self._vader[0]
+
+    @property
+    def vader_valences(self) -> list[float]:
+        """VADER's valence of each word (after its rules), from the same single pass."""
+        return self._vader[1]
 
     @cached_property
-    def textblob(self) -> tuple[float, float]:
-        from .tone import textblob_scores
+    def _textblob(self) -> tuple[float, float, list]:
+        from .tone import textblob_analysis
 
-        return textblob_scores(self.text)
+        return textblob_analysis(self.text)
+
+    @property
+    def textblob(self) -> tuple[float, float]:
+        polarity, subjectivity, _ = self._textblob
+        return polarity, subjectivity
+
+    @property
+    def textblob_assessments(self) -> list:
+        """TextBlob's assessments: (words, polarity, subjectivity, label) per phrase."""
+        return self._textblob[2]
 
     @cached_property
     def cue_matches(self) -> list[CueMatch]:
         return self.lexicon.find(self.text)
+
+    @cached_property
+    def cues(self) -> tuple[Cue, ...]:
+        """The lexicon's cues with its rules (negation, reversal, hedge, remedy) applied."""
+        return self.lexicon.explain(self.text, self.cue_matches)
 
 
 class Scorer(ABC):

@@ -1,224 +1,312 @@
-"""The interpretable features the stance model weighs, computed from one sentence.
+"""What the learned models read of a sentence: terms and a few interpretable numbers.
 
-Three kinds, all readable by a person:
+Stance (see :mod:`stance.scoring.stance`):
 
-* **lexicon**: the cue effects after the rules (negation, reversal, hedge, remedy, shared),
-  summed by direction and by CAMEO group (verbal or material cooperation and conflict),
-  with cooperation undone ("no agreement") and conflict undone ("ended the dispute") apart,
-  and the cues that stand between the two parties ("X *accused* Y");
-* **tone and structure**: VADER and TextBlob, whether the pair of parties is named and how
-  far apart, the sentence length, the attribution rule that found the source;
-* **terms**: lower-case words and word pairs, alone and by where they stand relative to the
-  two parties (between them, right after the first, right before the second, right after
-  the second). Terms are only read when a party is in view: without parties, a word like
-  "wonderful" says nothing about anyone. The model keeps few of them (see
-  ``scripts/train_stance_model.py``) and each one that fires is shown as a ``learned`` cue.
+* **terms**: the lower-cased words of the sentence with every party mention replaced by a
+  placeholder, ``enta`` for the party named first, ``entb`` for the second one and ``entx``
+  for any other, so that no name is ever learnt; words and word pairs ("enta accused") and
+  each word tagged by where it stands: before the first party (``pre:``), between the two
+  (``mid:``) or after the second (``post:``);
+* **dense**: the cue lexicon's effects (after its rules) summed by sign within five groups of
+  CAMEO categories, the cues changed by a rule, the number of cues, VADER and TextBlob.
 
-Capitalised words are never terms: they are mostly names, and names do not carry over
-from one corpus to another.
+Tone (see :mod:`stance.scoring.tone`): VADER's per-word valences, TextBlob's assessments, the
+cue lexicon's effects, and the words with negation marked ("not good" gives ``not_good``).
+
+Both training scripts call these same functions, so a model sees at run time exactly what it
+was trained on.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .base import Cue, SentenceInput
 
-MATERIAL_COOPERATION = frozenset({"material_cooperation", "provide_aid", "yield"})
-MATERIAL_CONFLICT = frozenset(
-    {"force_posture", "reduce_relations", "coerce", "assault", "fight", "mass_violence"}
-)
-VIA_RULES = (
-    "reporting",
-    "pronoun",
-    "speaker",
-    "mutual",
-    "joint",
-    "passive",
-    "subject",
-    "object",
-)
+TOKEN = re.compile(r"(?u)\b\w\w+\b")
+FIRST, SECOND, OTHER = "enta", "entb", "entx"
+REGIONS = {"pre": "before the first party", "mid": "between the parties", "post": "after both"}
 
-# What each dense feature means, in the order the model file lists them.
-FEATURES: dict[str, str] = {
-    "cues_cooperative": "lexicon cues toward cooperation",
-    "cues_conflictual": "lexicon cues toward conflict",
-    "cooperation_material": "material cooperation or aid cues",
-    "conflict_material": "force, coercion or violence cues",
-    "cooperation_undone": "cooperation negated or reversed",
-    "conflict_undone": "conflict negated, remedied or shared",
-    "between_cooperative": "cooperation cues between the parties",
-    "between_conflictual": "conflict cues between the parties",
-    "hedged": "a hedged cue",
-    "rules_convergence": "lexicon rules' score toward convergence",
-    "rules_divergence": "lexicon rules' score toward divergence",
+# The CAMEO categories of the cue lexicon in five groups; a user's own category counts with
+# the verbal group of its sign.
+GROUPS: dict[str, frozenset[str]] = {
+    "cooperation_verbal": frozenset(
+        {"appeal", "intend_cooperate", "consult", "diplomatic_cooperation", "public_statement"}
+    ),
+    "cooperation_material": frozenset({"material_cooperation", "provide_aid", "yield"}),
+    "cooperation_register": frozenset({"praise", "shared_interest", "partnership"}),
+    "conflict_verbal": frozenset(
+        {
+            "investigate",
+            "demand",
+            "disapprove",
+            "reject",
+            "accusation",
+            "regret",
+            "disagreement",
+        }
+    ),
+    "conflict_material": frozenset(
+        {
+            "threaten",
+            "protest",
+            "force_posture",
+            "reduce_relations",
+            "coerce",
+            "assault",
+            "fight",
+            "mass_violence",
+            "hostility",
+        }
+    ),
+}
+_GROUP_OF = {category: group for group, members in GROUPS.items() for category in members}
+
+STANCE_DENSE: dict[str, str] = {
+    **{
+        f"{group}_{sign}": f"{group.replace('_', ' ')} cues, {word}"
+        for group in GROUPS
+        for sign, word in (("pos", "cooperative effect"), ("neg", "conflictual effect"))
+    },
+    "modified": "cues changed by a rule (negation, reversal, hedge, remedy, shared)",
     "vader": "VADER compound",
-    "vader_positive": "VADER positive share",
-    "vader_negative": "VADER negative share",
+    "vader_pos": "VADER positive share",
+    "vader_neg": "VADER negative share",
     "textblob": "TextBlob polarity",
     "subjectivity": "TextBlob subjectivity",
-    "two_parties": "both parties named",
-    "gap": "words between the parties",
-    "length": "sentence length",
-    "quotation": "a quotation",
-    "mutual": "a mutual statement",
-    **{f"via_{rule}": f"source found by the {rule} rule" for rule in VIA_RULES},
+    "cues": "number of lexicon cues (up to 5)",
 }
 
-TERM_PLACES: dict[str, str] = {
-    "word": "anywhere",
-    "pair": "word pair",
-    "between": "between the parties",
-    "after_first": "right after the first party",
-    "before_second": "right before the second party",
-    "after_second": "right after the second party",
+TONE_DENSE: dict[str, str] = {
+    "vader": "VADER compound",
+    "vader_pos": "VADER positive share",
+    "vader_neg": "VADER negative share",
+    "textblob": "TextBlob polarity",
+    "subjectivity": "TextBlob subjectivity",
+    "polar_subjective": "TextBlob polarity times subjectivity",
+    "valence_pos": "VADER positive valences, summed",
+    "valence_neg": "VADER negative valences, summed",
+    "valence_max": "strongest positive VADER valence",
+    "valence_min": "strongest negative VADER valence",
+    "words_pos": "share of positive VADER words",
+    "words_neg": "share of negative VADER words",
+    "cues_pos": "cue lexicon, cooperative effects",
+    "cues_neg": "cue lexicon, conflictual effects",
+    "assessments": "TextBlob assessments, count",
+    "assessment_mean": "TextBlob assessments, mean polarity",
+    "length": "words, per 30",
 }
 
-_TERM = re.compile(r"(?<![\w'’])[a-z][a-z'’-]*[a-z](?![\w'’])")
-_QUOTES = re.compile(r"[\"“”]|(?<!\w)['‘]|['’](?!\w)")
-_NEAR = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A lower-case word of the sentence and where it stands."""
-
-    text: str
-    start: int
-    end: int
+NEGATORS = frozenset("not no never n't nor without hardly cannot".split())
+NEGATION_REACH = 3
+_TONE_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|[.,;:!?]")
 
 
 @dataclass
-class Features:
-    """A sentence's dense features and the term keys it fires, each with its span."""
+class StanceFeatures:
+    """The terms (with counts) and dense values of one sentence, and the parties it names.
 
-    values: dict[str, float] = field(default_factory=dict)
-    terms: dict[str, tuple[int, int]] = field(default_factory=dict)
-    pair: tuple[int, int, int, int] | None = None
+    ``tokens`` and ``spans`` are the masked words in order with their character spans in
+    the sentence (a placeholder spans its mention); explanations map terms back through them.
+    """
+
+    counts: dict[str, int] = field(default_factory=dict)
+    dense: dict[str, float] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    first: str | None = None
+    second: str | None = None
 
 
-def sentence_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> Features:
-    """The features of ``sentence`` given its cues (after every rule)."""
-    text = sentence.text
-    feats = Features()
-    values = feats.values
-    pair = party_pair(sentence)
-    feats.pair = pair
-    _lexicon_features(values, cues, pair)
-    vader = sentence.vader
-    polarity, subjectivity = sentence.textblob
-    values["vader"] = vader["compound"]
-    values["vader_positive"] = vader["pos"]
-    values["vader_negative"] = vader["neg"]
-    values["textblob"] = polarity
-    values["subjectivity"] = subjectivity
-    tokens = [Token(m.group().replace("’", "'"), m.start(), m.end()) for m in _TERM.finditer(text)]
-    values["length"] = math.log1p(len(text.split())) / 4
-    if _QUOTES.search(text):
-        values["quotation"] = 1.0
-    attribution = sentence.attribution
-    if attribution is not None:
-        if attribution.mutual:
-            values["mutual"] = 1.0
-        if attribution.via in VIA_RULES:
-            values[f"via_{attribution.via}"] = 1.0
-    if pair is not None:
-        values["two_parties"] = 1.0
-        values["gap"] = math.log1p(len(text[pair[1] : pair[2]].split())) / 3
-    if _party_in_view(sentence):
-        feats.terms = _term_keys(tokens, pair)
+def stance_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> StanceFeatures:
+    """Terms and dense values of ``sentence``, given its lexicon cues after every rule."""
+    feats = StanceFeatures()
+    feats.first, feats.second = masked_tokens(
+        sentence.text, sentence.mentions, feats.tokens, feats.spans
+    )
+    feats.counts = term_counts(feats.tokens)
+    feats.dense = stance_dense(sentence, cues)
     return feats
 
 
-def party_pair(sentence: SentenceInput) -> tuple[int, int, int, int] | None:
-    """Spans (start1, end1, start2, end2) of the two parties the stance is between.
+def masked_tokens(
+    text: str, mentions: Iterable, tokens: list[str], spans: list[tuple[int, int]]
+) -> tuple[str | None, str | None]:
+    """Fill ``tokens`` and ``spans`` with the sentence's lower-case words, party mentions
+    replaced by placeholders; return the keys of the first and second party named.
 
-    The source and target when both are named in the sentence, else the first two distinct
-    parties named; each at its first mention, in text order. None when fewer than two.
+    Words are runs of two or more word characters (scikit-learn's default token pattern) in
+    the lower-cased text; a mention that overlaps an earlier one is skipped.
     """
-    first: dict[str, tuple[int, int]] = {}
-    for m in sentence.mentions:
-        if m.kind != "venue" and m.key not in first:
-            first[m.key] = (m.start, m.end)
-    attribution = sentence.attribution
-    keys = list(first)
-    if attribution and attribution.source in first and attribution.target in first:
-        keys = [attribution.source, attribution.target]
-    if len(keys) < 2:
-        return None
-    a, b = sorted((first[keys[0]], first[keys[1]]))
-    return (a[0], a[1], b[0], b[1])
+    low = text.lower()
+    offsets = _lowered_offsets(text) if len(low) != len(text) else None
+    order: list[str] = []
+    position = 0
+    for mention in mentions:
+        if mention.kind == "venue":
+            continue
+        start, end = mention.start, mention.end
+        if offsets is not None:
+            start, end = offsets[start], offsets[end]
+        if start < position:
+            continue
+        _words(low, position, start, tokens, spans)
+        if mention.key not in order:
+            order.append(mention.key)
+        index = order.index(mention.key)
+        tokens.append(FIRST if index == 0 else SECOND if index == 1 else OTHER)
+        spans.append((start, end))
+        position = end
+    _words(low, position, len(low), tokens, spans)
+    if offsets is not None:
+        spans[:] = [_original_span(offsets, s) for s in spans]
+    first = order[0] if order else None
+    return first, order[1] if len(order) > 1 else None
 
 
-def _party_in_view(sentence: SentenceInput) -> bool:
-    attribution = sentence.attribution
-    if attribution is not None and (attribution.source or attribution.target):
-        return True
-    return any(m.kind != "venue" for m in sentence.mentions)
+def _words(low: str, start: int, end: int, tokens: list[str], spans: list) -> None:
+    # A slice, not finditer(low, start, end): word boundaries at the cut must see the cut.
+    for m in TOKEN.finditer(low[start:end]):
+        tokens.append(m.group())
+        spans.append((start + m.start(), start + m.end()))
 
 
-def _lexicon_features(
-    values: dict[str, float], cues: tuple[Cue, ...], pair: tuple[int, int, int, int] | None
-) -> None:
-    sums = dict.fromkeys(
-        (
-            "cues_cooperative",
-            "cues_conflictual",
-            "cooperation_material",
-            "conflict_material",
-            "cooperation_undone",
-            "conflict_undone",
-            "between_cooperative",
-            "between_conflictual",
-        ),
-        0.0,
-    )
+def _lowered_offsets(text: str) -> list[int]:
+    """Where each character of ``text`` starts in ``text.lower()`` (some letters, such as
+    'İ', lower-case to two characters), with the total length last."""
+    offsets = [0]
+    for ch in text:
+        offsets.append(offsets[-1] + len(ch.lower()))
+    return offsets
+
+
+def _original_span(offsets: list[int], span: tuple[int, int]) -> tuple[int, int]:
+    return bisect.bisect_right(offsets, span[0]) - 1, bisect.bisect_left(offsets, span[1])
+
+
+def term_counts(tokens: list[str]) -> dict[str, int]:
+    """Counts of every term: words, word pairs, and words tagged by region."""
+    counts: dict[str, int] = {}
+    get = counts.get
+    previous = None
+    region = "pre:"
+    for token in tokens:
+        counts[token] = get(token, 0) + 1
+        if previous is not None:
+            pair = previous + " " + token
+            counts[pair] = get(pair, 0) + 1
+        previous = token
+        if token == FIRST:
+            if region == "pre:":
+                region = "mid:"
+        elif token == SECOND:
+            region = "post:"
+        else:
+            tagged = region + token
+            counts[tagged] = get(tagged, 0) + 1
+    return counts
+
+
+def term_spans(feats: StanceFeatures, term: str) -> tuple[int, int] | None:
+    """The span of the first occurrence of ``term`` (a word, pair or tagged word)."""
+    tokens, spans = feats.tokens, feats.spans
+    region = "pre:"
+    for i, token in enumerate(tokens):
+        if token == term:
+            return spans[i]
+        if i and f"{tokens[i - 1]} {token}" == term:
+            return spans[i - 1][0], spans[i][1]
+        if token == FIRST:
+            region = "mid:" if region == "pre:" else region
+        elif token == SECOND:
+            region = "post:"
+        elif region + token == term:
+            return spans[i]
+    return None
+
+
+def stance_dense(sentence: SentenceInput, cues: tuple[Cue, ...]) -> dict[str, float]:
+    """The dense stance features (see ``STANCE_DENSE``); zero values are left out."""
+    sums: dict[str, float] = {}
+    modified = 0
     for cue in cues:
-        effect = cue.effect
-        size = abs(effect)
-        if effect > 0:
-            sums["cues_cooperative"] += size
-            if cue.weight < 0:
-                sums["conflict_undone"] += size
-            elif cue.category in MATERIAL_COOPERATION:
-                sums["cooperation_material"] += size
-        elif effect < 0:
-            sums["cues_conflictual"] += size
-            if cue.weight > 0:
-                sums["cooperation_undone"] += size
-            elif cue.category in MATERIAL_CONFLICT:
-                sums["conflict_material"] += size
-        if pair is not None and pair[1] <= cue.start and cue.end <= pair[2]:
-            sums["between_cooperative" if effect > 0 else "between_conflictual"] += size
-        if any(m.startswith("hedge") for m in cue.modifiers):
-            values["hedged"] = 1.0
-    for name, total in sums.items():
-        if total:
-            values[name] = math.tanh(total / 10)
+        group = _GROUP_OF.get(cue.category) or (
+            "cooperation_verbal" if cue.weight > 0 else "conflict_verbal"
+        )
+        name = group + ("_pos" if cue.effect > 0 else "_neg")
+        sums[name] = sums.get(name, 0.0) + cue.effect / 10
+        if cue.modifiers:
+            modified += 1
+    dense = {name: math.tanh(total) for name, total in sums.items() if total}
+    if modified:
+        dense["modified"] = math.tanh(modified)
+    vader = sentence.vader
+    polarity, subjectivity = sentence.textblob
+    dense["vader"] = vader["compound"]
+    dense["vader_pos"] = vader["pos"]
+    dense["vader_neg"] = vader["neg"]
+    dense["textblob"] = polarity
+    dense["subjectivity"] = subjectivity
+    if cues:
+        dense["cues"] = min(len(cues), 5) / 5
+    return dense
 
 
-def _term_keys(
-    tokens: list[Token], pair: tuple[int, int, int, int] | None
-) -> dict[str, tuple[int, int]]:
-    """Every term key the sentence fires, with the span of its first occurrence."""
-    keys: dict[str, tuple[int, int]] = {}
-    for index, token in enumerate(tokens):
-        keys.setdefault(f"word:{token.text}", (token.start, token.end))
-        if index:
-            before = tokens[index - 1]
-            keys.setdefault(f"pair:{before.text} {token.text}", (before.start, token.end))
-    if pair is None:
-        return keys
-    between = [t for t in tokens if pair[1] <= t.start and t.end <= pair[2]]
-    after = [t for t in tokens if t.start >= pair[3]][:_NEAR]
-    for token in between:
-        keys.setdefault(f"between:{token.text}", (token.start, token.end))
-    for token in between[:_NEAR]:
-        keys.setdefault(f"after_first:{token.text}", (token.start, token.end))
-    for token in between[-_NEAR:]:
-        keys.setdefault(f"before_second:{token.text}", (token.start, token.end))
-    for token in after:
-        keys.setdefault(f"after_second:{token.text}", (token.start, token.end))
-    return keys
+def tone_dense(sentence: SentenceInput) -> dict[str, float]:
+    """The dense tone features (see ``TONE_DENSE``)."""
+    vader = sentence.vader
+    valences = sentence.vader_valences
+    polarity, subjectivity = sentence.textblob
+    assessments = sentence.textblob_assessments
+    n = len(valences)
+    positive = [v for v in valences if v > 0]
+    negative = [v for v in valences if v < 0]
+    cue_pos = cue_neg = 0.0
+    for cue in sentence.cues:
+        if cue.effect > 0:
+            cue_pos += cue.effect
+        else:
+            cue_neg += cue.effect
+    return {
+        "vader": vader["compound"],
+        "vader_pos": vader["pos"],
+        "vader_neg": vader["neg"],
+        "textblob": polarity,
+        "subjectivity": subjectivity,
+        "polar_subjective": polarity * subjectivity,
+        "valence_pos": math.tanh(sum(positive) / 4),
+        "valence_neg": math.tanh(sum(negative) / 4),
+        "valence_max": max(positive, default=0.0),
+        "valence_min": min(negative, default=0.0),
+        "words_pos": len(positive) / (n + 1),
+        "words_neg": len(negative) / (n + 1),
+        "cues_pos": math.tanh(cue_pos / 5),
+        "cues_neg": math.tanh(cue_neg / 5),
+        "assessments": float(len(assessments)),
+        "assessment_mean": sum(a[1] for a in assessments) / (len(assessments) + 1),
+        "length": n / 30,
+    }
+
+
+def negation_marked(text: str) -> dict[str, int]:
+    """Counts of the lower-case words of ``text``, a word within three after a negator
+    ("not", "never", "n't" ...) written ``not_word``; punctuation ends the reach."""
+    counts: dict[str, int] = {}
+    reach = 0
+    for word in _TONE_WORD.findall(text.lower()):
+        if len(word) == 1 and not word.isalpha():
+            reach = 0
+            continue
+        word = word.replace("’", "'")
+        if word in NEGATORS or word.endswith("n't"):
+            reach = NEGATION_REACH
+        elif reach:
+            word = "not_" + word
+            reach -= 1
+        if len(word) > 1:
+            counts[word] = counts.get(word, 0) + 1
+    return counts

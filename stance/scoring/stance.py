@@ -1,39 +1,98 @@
 """The stance scorer: convergence (> 0) or divergence (< 0) between the parties.
 
-The cue lexicon finds the terms of cooperation and conflict and its rules (negation,
-reversal, hedge, remedy, shared) set each one's effect. A small multinomial logistic model
-(``data/model.json``, see :mod:`stance.scoring.model`) then weighs the cues together with
-tone, the sentence's structure and a few learned terms, and gives the probabilities of
-neutral, convergence and divergence. The score is P(convergence) - P(divergence); the label
-is the most probable class.
+A multinomial logistic model (``data/stance_model.tsv``, see :mod:`stance.scoring.linear`)
+gives the probabilities of five classes: neutral, convergence and divergence, each held by
+the party named first toward the second or the reverse. It reads the sentence's words with
+the parties masked (``enta``, ``entb``), word pairs, words tagged by where they stand
+relative to the parties, and a few dense features: the cue lexicon's effects after its
+rules (negation, reversal, hedge, remedy, shared) by CAMEO group, VADER and TextBlob.
 
-Every non-neutral label is backed by a cue: a lexicon term or a learned term that pushes
-toward it. A sentence without such a cue is neutral whatever the model says, so tone alone
-("a terrible storm") never makes a stance.
+The score is P(convergence) - P(divergence), the label the most probable of neutral,
+convergence and divergence. Every polar label is explained by cues: the lexicon's, and the
+learned terms that pushed hardest toward the predicted class (category ``learned``, effect =
+their contribution to its log-odds against neutral, negative for divergence). When the
+sentence names two parties the model also says which of them holds the stance, unless
+attribution found a mutual statement or a third party speaking.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .base import Cue, Score, Scorer, SentenceInput, polarity_label
-from .features import TERM_PLACES, Features, sentence_features
-from .model import Prediction, StanceModel
+from ..attribution import Attribution
+from .base import Cue, Score, Scorer, SentenceInput
+from .features import REGIONS, STANCE_DENSE, StanceFeatures, stance_features, term_spans
+from .linear import DENSE, Contribution, LinearModel
+from .model import stance_model
 from .tone import CombinedToneScorer
 
 if TYPE_CHECKING:
     from .lexicon import CueLexicon
 
+LABELS = ("neutral", "convergence", "divergence")
+DIRECTIONS = ("first->second", "second->first")
+CLASSES = ("neutral", *(f"{label} {d}" for label in LABELS[1:] for d in DIRECTIONS))
+# Direction of a polar label for a sentence naming two parties, chosen by cross-validation
+# on the training split (scripts/train_stance_model.py): the model's own direction.
+DIRECTION_FROM = ("model", "attribution", "reporting")
+LEARNED_CUES = 3
+LEARNED_MIN = 0.05
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
+class Prediction:
+    """The model's probabilities of the five classes (``CLASSES`` order)."""
+
+    probabilities: tuple[float, ...]
+
+    @property
+    def three(self) -> dict[str, float]:
+        """P(neutral), P(convergence), P(divergence), summed over directions."""
+        p = self.probabilities
+        return {"neutral": p[0], "convergence": p[1] + p[2], "divergence": p[3] + p[4]}
+
+    @property
+    def value(self) -> float:
+        three = self.three
+        return three["convergence"] - three["divergence"]
+
+    @property
+    def label(self) -> str:
+        three = self.three
+        return max(LABELS, key=three.__getitem__)
+
+    @property
+    def best(self) -> int:
+        """The most probable class of the predicted label (its direction), as an index."""
+        label = self.label
+        if label == "neutral":
+            return 0
+        first = 1 if label == "convergence" else 3
+        return first if self.probabilities[first] >= self.probabilities[first + 1] else first + 1
+
+    @property
+    def direction(self) -> str | None:
+        best = self.best
+        return DIRECTIONS[(best - 1) % 2] if best else None
+
+
+@dataclass
 class Judgement:
-    """Everything behind one stance score: the score, the cues and the model's reasons."""
+    """Everything behind one stance score: the score, the features and the model's reasons."""
 
     score: Score
     prediction: Prediction
-    features: Features
+    features: StanceFeatures
+    model: LinearModel
+
+    @cached_property
+    def contributions(self) -> list[Contribution]:
+        """Every term and feature with what it added to the four log-odds against neutral."""
+        return self.model.contributions(self.features.counts, self.features.dense)
 
 
 class LexiconStanceScorer(Scorer):
@@ -41,85 +100,164 @@ class LexiconStanceScorer(Scorer):
     kind = "stance"
     description = (
         "cue lexicon (CAMEO/Goldstein weights) with negation, hedge, remedy, shared rules, "
-        "weighed with tone, structure and learned terms by a small logistic model"
+        "weighed with learned terms, VADER and TextBlob by a multinomial logistic model"
     )
-    labels = ("convergence", "neutral", "divergence")
+    labels = LABELS
 
-    def __init__(self) -> None:
-        self.model = StanceModel.builtin()
+    def __init__(
+        self,
+        model: LinearModel | None = None,
+        direction: str = "model",
+        require_cue: bool = True,
+    ) -> None:
+        self.model = model or stance_model()
+        if self.model.outputs != CLASSES[1:]:
+            raise ValueError(f"a stance model has the outputs {', '.join(CLASSES[1:])}")
+        if direction not in DIRECTION_FROM:
+            raise ValueError(f"direction comes from one of {', '.join(DIRECTION_FROM)}")
+        self.direction = direction
+        self.require_cue = require_cue
         self.tone = CombinedToneScorer()
 
     def score(self, sentence: SentenceInput) -> Score:
         return self.judge(sentence).score
 
     def judge(self, sentence: SentenceInput) -> Judgement:
-        """The score of ``sentence`` with the features and contributions that produced it."""
+        """The score of ``sentence`` with the features and prediction that produced it."""
         found = lexicon_cues(sentence)
-        features = sentence_features(sentence, found)
-        tone = self.tone.score(sentence).value
-        if found:
-            rules = self.model.rule_score(sum(c.effect for c in found), tone)
-            features.values["rules_convergence"] = max(rules, 0.0)
-            features.values["rules_divergence"] = max(-rules, 0.0)
-        prediction = self.model.predict(features)
-        cues = tuple(sorted(found + self._learned_cues(sentence.text, features), key=_position))
-        if features.pair is None:
-            # The model learnt from sentences naming both parties; without them the lexicon
-            # rules decide on their own.
-            value = self.model.rule_score(sum(c.effect for c in found), tone) if found else 0.0
-            label = polarity_label(
-                value, self.model.prior["threshold"], "convergence", "divergence"
-            )
-        else:
-            label = prediction.label
-            value = prediction.value if cues else 0.0
-        if label != "neutral" and not any(_supports(cue, label) for cue in cues):
+        features = stance_features(sentence, found)
+        prediction = Prediction(softmax([0.0, *self.model.scores(features.counts, features.dense)]))
+        label = prediction.label
+        cues = found
+        if label != "neutral" and not found and not _party_in_view(sentence):
+            # Tone alone does not make a stance: no party and no lexicon cue, no stance.
             label = "neutral"
-        details = {"tone": tone, **{f"p_{k}": v for k, v in prediction.probabilities.items()}}
-        return Judgement(Score(value, label, cues, details), prediction, features)
+        if label != "neutral":
+            learned = self._learned(sentence.text, features, prediction, found)
+            cues = tuple(sorted(found + learned, key=_position))
+            if self.require_cue and not any(_supports(cue, label) for cue in cues):
+                label, cues = "neutral", found
+        three = prediction.three
+        details = {"tone": self.tone.score(sentence).value}
+        details.update((f"p_{name}", p) for name, p in three.items())
+        attribution = self._attribution(sentence, features, label, prediction)
+        score = Score(prediction.value, label, cues, details, attribution)
+        return Judgement(score, prediction, features, self.model)
 
-    def _learned_cues(self, text: str, features: Features) -> tuple[Cue, ...]:
-        """Learned terms that fired, one cue per span: effect = convergence minus divergence
-        log-odds summed over the places the term was seen."""
-        by_span: dict[tuple[int, int], list[tuple[str, float]]] = {}
-        for key, span in features.terms.items():
-            weights = self.model.terms.get(key)
-            if weights:
-                by_span.setdefault(span, []).append((key, weights[0] - weights[1]))
+    def _learned(
+        self,
+        text: str,
+        features: StanceFeatures,
+        prediction: Prediction,
+        found: tuple[Cue, ...],
+    ) -> tuple[Cue, ...]:
+        """The learned terms that pushed hardest toward the predicted class, one cue per
+        span and none overlapping another cue (so each word is highlighted for one reason);
+        the effect is their contribution to its log-odds (negative for divergence)."""
+        column = prediction.best - 1
+        sign = 1.0 if prediction.label == "convergence" else -1.0
+        ranked = sorted(
+            (
+                c
+                for c in self.model.contributions(features.counts, {})
+                if c.effects[column] >= LEARNED_MIN
+            ),
+            key=lambda c: -c.effects[column],
+        )
+        taken = [(c.start, c.end) for c in found]
+        by_span: dict[tuple[int, int], list[Contribution]] = {}
+        for contribution in ranked:
+            span = term_spans(features, contribution.feature)
+            if span is None:
+                continue
+            if span in by_span:
+                by_span[span].append(contribution)
+            elif len(by_span) < LEARNED_CUES and not any(
+                span[0] < end and start < span[1] for start, end in taken
+            ):
+                by_span[span] = [contribution]
+                taken.append(span)
         cues = []
         for (start, end), parts in by_span.items():
-            effect = sum(e for _, e in parts)
-            if abs(effect) < self.model.min_cue:
-                continue
-            places = ", ".join(TERM_PLACES[key.split(":", 1)[0]] for key, _ in parts)
-            term = parts[0][0].split(":", 1)[1]
+            effect = round(sign * sum(c.effects[column] for c in parts), 4)
+            places = ", ".join(dict.fromkeys(_place(c.feature) for c in parts))
             cues.append(
                 Cue(
-                    term,
+                    parts[0].feature,
                     text[start:end],
                     start,
                     end,
-                    round(effect, 2),
+                    effect,
                     "learned",
-                    round(effect, 4),
+                    effect,
                     (f"learned: {places}",),
                 )
             )
         return tuple(cues)
 
+    def _attribution(
+        self, sentence: SentenceInput, features: StanceFeatures, label: str, prediction: Prediction
+    ) -> Attribution | None:
+        """Who holds a polar stance toward whom when the sentence names two parties: the
+        model's direction, except for a mutual statement (both, in the order named) or a
+        third party speaking (the document's speaker: attribution stands)."""
+        first, second = features.first, features.second
+        if label == "neutral" or second is None:
+            return None
+        given = sentence.attribution or Attribution()
+        if given.mutual:
+            return Attribution(first, second, True, given.via)
+        if given.source is not None and given.source not in (first, second):
+            return None
+        if given.source is not None and (
+            self.direction == "attribution"
+            or (self.direction == "reporting" and given.via in ("reporting", "passive"))
+        ):
+            return None
+        if prediction.direction == DIRECTIONS[0]:
+            return Attribution(first, second, False, "model")
+        return Attribution(second, first, False, "model")
+
+
+def softmax(logits: list[float]) -> tuple[float, ...]:
+    top = max(logits)
+    exps = [math.exp(x - top) for x in logits]
+    total = sum(exps)
+    return tuple(e / total for e in exps)
+
+
+def _place(feature: str) -> str:
+    region, sep, _ = feature.partition(":")
+    if sep:
+        return REGIONS[region]
+    return "word pair" if " " in feature else "word"
+
+
+def describe(contribution: Contribution) -> str:
+    """A reader's name for a term or feature of the stance model."""
+    if contribution.block == DENSE:
+        return STANCE_DENSE.get(contribution.feature, contribution.feature)
+    term = contribution.feature.partition(":")[2] or contribution.feature
+    return f"'{term}' ({_place(contribution.feature)})"
+
 
 def input_from_result(result: Any, lexicon: CueLexicon) -> SentenceInput:
     """The scorer's input rebuilt from a sentence result (its text, mentions and
-    attribution): to explain a score or to compute training features."""
-    from ..attribution import Attribution
-
+    attribution), to explain a score."""
     attribution = Attribution(result.source, result.target, result.mutual, result.via)
     return SentenceInput(result.text, lexicon, tuple(result.mentions), attribution)
 
 
 def lexicon_cues(sentence: SentenceInput) -> tuple[Cue, ...]:
     """The lexicon's cues in ``sentence`` with every rule applied, ``shared`` included."""
-    return shared_stance(sentence, sentence.lexicon.explain(sentence.text, sentence.cue_matches))
+    return shared_stance(sentence, sentence.cues)
+
+
+def _party_in_view(sentence: SentenceInput) -> bool:
+    attribution = sentence.attribution
+    if attribution is not None and (attribution.source or attribution.target):
+        return True
+    return any(m.kind != "venue" for m in sentence.mentions)
 
 
 def _position(cue: Cue) -> tuple[int, int]:

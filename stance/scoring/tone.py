@@ -1,17 +1,23 @@
-"""Tone scorers: VADER compound, TextBlob polarity, and the combined tone stance reports.
+"""Tone scorers: VADER compound, TextBlob polarity, and the learned tone stance reports.
 
-Both libraries are loaded once per process. TextBlob's pattern analyser is called directly
-rather than through ``TextBlob(text).sentiment``, which rebuilds a namedtuple class on every
-call and costs about a fifth more for the same numbers.
+Both libraries are loaded once per process and run once per sentence: VADER's per-word
+valences are kept from the same pass that gives its compound score, and TextBlob's pattern
+analyser is called directly (``TextBlob(text).sentiment`` rebuilds a namedtuple class on
+every call and costs about a fifth more for the same numbers).
+
+The ``tone`` scorer is a small ridge regression (``data/tone_model.tsv``, rebuilt by
+``scripts/train_tone_model.py``) over interpretable features of both libraries and the cue
+lexicon plus negation-marked words, fitted to human ratings of newspaper sentences (-4..4);
+its output is the prediction divided by 4, clipped to [-1, 1].
 """
 
 from __future__ import annotations
 
 import functools
-from typing import ClassVar
 
 from .base import Score, Scorer, SentenceInput, polarity_label
-from .model import load_model
+from .features import negation_marked, tone_dense
+from .model import tone_model
 
 TONE_THRESHOLD = 0.05
 
@@ -20,7 +26,15 @@ TONE_THRESHOLD = 0.05
 def _vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    class WithValences(SentimentIntensityAnalyzer):
+        """VADER, also handing back the per-word valences its scores are computed from."""
+
+        def score_valence(self, sentiments, text):
+            scores = super().score_valence(sentiments, text)
+            scores["valences"] = list(sentiments)
+            return scores
+
+    return WithValences()
 
 
 @functools.cache
@@ -30,15 +44,17 @@ def _pattern():
     return sentiment
 
 
-def vader_scores(text: str) -> dict[str, float]:
-    """VADER's scores: ``compound`` in [-1, 1] and the ``pos``, ``neg``, ``neu`` shares."""
-    return _vader().polarity_scores(text)
+def vader_analysis(text: str) -> tuple[dict[str, float], list[float]]:
+    """VADER's scores (``compound`` in [-1, 1] and the ``pos``, ``neg``, ``neu`` shares) and
+    the valence of each word, from one pass."""
+    scores = _vader().polarity_scores(text)
+    return scores, scores.pop("valences")
 
 
-def textblob_scores(text: str) -> tuple[float, float]:
-    """TextBlob's (pattern) polarity in [-1, 1] and subjectivity in [0, 1]."""
+def textblob_analysis(text: str) -> tuple[float, float, list]:
+    """TextBlob's (pattern) polarity in [-1, 1], subjectivity in [0, 1] and assessments."""
     score = _pattern()(text)
-    return float(score[0]), float(score[1])
+    return float(score[0]), float(score[1]), score.assessments
 
 
 def english_words() -> frozenset[str]:
@@ -81,22 +97,22 @@ class TextBlobScorer(Scorer):
 
 
 class CombinedToneScorer(Scorer):
-    """A weighted mix of VADER and TextBlob, with the weights in the model data file."""
+    """The learned tone: a ridge regression over tone features (see the module docstring)."""
 
     name = "tone"
     kind = "tone"
-    description = "combined tone: weighted VADER compound and TextBlob polarity"
+    description = (
+        "learned tone: VADER, TextBlob, cue lexicon and negation-marked words, weighted by a "
+        "ridge regression fitted to human ratings"
+    )
     labels = ("positive", "neutral", "negative")
-    weights: ClassVar[dict[str, float]] = {}
 
     def __init__(self) -> None:
-        self.weights = dict(load_model()["tone"])
+        self.model = tone_model()
 
     def score(self, sentence: SentenceInput) -> Score:
-        w = self.weights
-        vader = sentence.vader["compound"]
-        polarity = sentence.textblob[0]
-        value = w.get("intercept", 0.0) + w["vader"] * vader + w["textblob"] * polarity
-        value = max(-1.0, min(1.0, value))
+        rating = self.model.scores(negation_marked(sentence.text), tone_dense(sentence))[0]
+        value = max(-1.0, min(1.0, rating / 4))
         label = polarity_label(value, TONE_THRESHOLD, "positive", "negative")
-        return Score(value, label, (), {"vader": vader, "textblob": polarity})
+        details = {"vader": sentence.vader["compound"], "textblob": sentence.textblob[0]}
+        return Score(value, label, (), details)

@@ -1,0 +1,185 @@
+"""Linear models over TF-IDF terms and dense features, stored as readable TSV files.
+
+The learned stance and tone models are both a weighted sum: an intercept, plus for each
+block of terms the L2-normalised TF-IDF vector of the sentence's terms (sublinear term
+frequency, ``1 + ln(count)``, times the term's idf) dotted with the weights, plus the dense
+features times theirs. This is what scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``
+and a linear model compute; here it needs nothing but a dictionary and ``math``, so the
+package runs without scikit-learn and a reader can look up any weight.
+
+The file, one row per term or feature, tab-separated, ``#`` lines are comments::
+
+    block      feature      idf       <output 1>  <output 2> ...
+    intercept  -            -         -0.41       ...
+    words      enta said    4.2031    0.0713      ...
+    regions    mid:accused  5.1174    -0.0332     ...
+    dense      vader        -         0.8127      ...
+
+Rows of block ``dense`` are features used as they are; every other block is a TF-IDF block,
+normalised on its own. Block scales used in training are already folded into the weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DENSE = "dense"
+INTERCEPT = "intercept"
+HEADER = ("block", "feature", "idf")
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one term or feature added to each output: ``value`` (its normalised TF-IDF
+    weight, or the feature's value) times its weights."""
+
+    block: str
+    feature: str
+    value: float
+    effects: tuple[float, ...]
+
+
+class LinearModel:
+    """A model file, loaded: outputs, intercept, TF-IDF vocabulary and dense weights."""
+
+    def __init__(
+        self,
+        outputs: Sequence[str],
+        intercept: Sequence[float],
+        terms: Mapping[str, tuple[str, float, Sequence[float]]],
+        dense: Mapping[str, Sequence[float]],
+        notes: str = "",
+    ):
+        self.outputs = tuple(outputs)
+        self.intercept = tuple(float(w) for w in intercept)
+        self.blocks = tuple(dict.fromkeys(block for block, _, _ in terms.values()))
+        index = {block: i for i, block in enumerate(self.blocks)}
+        # One dictionary for every term of every block: term -> (block index, idf, weights).
+        self.terms = {
+            term: (index[block], float(idf), tuple(map(float, weights)))
+            for term, (block, idf, weights) in terms.items()
+        }
+        self.dense = {name: tuple(map(float, weights)) for name, weights in dense.items()}
+        self.notes = notes
+        width = len(self.outputs)
+        if len(self.intercept) != width or any(
+            len(w) != width for w in (*self.dense.values(), *(t[2] for t in self.terms.values()))
+        ):
+            raise ValueError(f"every row needs {width} weights, one per output")
+
+    def scores(self, counts: Mapping[str, int], dense: Mapping[str, float]) -> list[float]:
+        """The outputs for a sentence's term counts and dense feature values."""
+        width = len(self.outputs)
+        totals = [[0.0] * width for _ in self.blocks]
+        squares = [0.0] * len(self.blocks)
+        terms = self.terms
+        log = math.log
+        for term, count in counts.items():
+            row = terms.get(term)
+            if row is None:
+                continue
+            block, idf, weights = row
+            value = idf * (1.0 + log(count)) if count > 1 else idf
+            squares[block] += value * value
+            total = totals[block]
+            for j in range(width):
+                total[j] += value * weights[j]
+        out = list(self.intercept)
+        for total, square in zip(totals, squares, strict=True):
+            if square:
+                norm = math.sqrt(square)
+                for j in range(width):
+                    out[j] += total[j] / norm
+        for name, value in dense.items():
+            weights = self.dense.get(name)
+            if weights is not None:
+                for j in range(width):
+                    out[j] += value * weights[j]
+        return out
+
+    def contributions(
+        self, counts: Mapping[str, int], dense: Mapping[str, float]
+    ) -> list[Contribution]:
+        """Every term and feature that moved the outputs, with what it added to each."""
+        values: dict[str, tuple[int, float]] = {}
+        squares = [0.0] * len(self.blocks)
+        for term, count in counts.items():
+            row = self.terms.get(term)
+            if row is not None:
+                value = row[1] * (1.0 + math.log(count))
+                values[term] = (row[0], value)
+                squares[row[0]] += value * value
+        out = []
+        for term, (block, value) in values.items():
+            value /= math.sqrt(squares[block])
+            weights = self.terms[term][2]
+            out.append(
+                Contribution(self.blocks[block], term, value, tuple(value * w for w in weights))
+            )
+        for name, value in dense.items():
+            weights = self.dense.get(name)
+            if weights is not None and value:
+                out.append(Contribution(DENSE, name, value, tuple(value * w for w in weights)))
+        return out
+
+    # the file ------------------------------------------------------------------------------
+
+    @classmethod
+    def read(cls, path: str | Path) -> LinearModel:
+        """Load a model file; ValueError naming the line when it is malformed."""
+        return cls.parse(Path(path).read_text(encoding="utf-8"), str(path))
+
+    @classmethod
+    def parse(cls, text: str, name: str = "model") -> LinearModel:
+        outputs: list[str] | None = None
+        intercept: list[float] | None = None
+        terms: dict[str, tuple[str, float, list[float]]] = {}
+        dense: dict[str, list[float]] = {}
+        notes = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.startswith("#"):
+                notes.append(line[1:].strip())
+                continue
+            if not line.strip():
+                continue
+            cells = line.split("\t")
+            if outputs is None:
+                if tuple(cells[:3]) != HEADER or len(cells) < 4:
+                    raise ValueError(f"{name}:{number}: expected the header 'block feature idf'")
+                outputs = cells[3:]
+                continue
+            if len(cells) != 3 + len(outputs):
+                raise ValueError(f"{name}:{number}: expected {3 + len(outputs)} columns")
+            block, feature, idf = cells[:3]
+            try:
+                weights = [float(w) for w in cells[3:]]
+                if block == INTERCEPT:
+                    intercept = weights
+                elif block == DENSE:
+                    dense[feature] = weights
+                else:
+                    terms[feature] = (block, float(idf), weights)
+            except ValueError:
+                raise ValueError(f"{name}:{number}: not a number") from None
+        if outputs is None or intercept is None:
+            raise ValueError(f"{name}: no header or no intercept row")
+        return cls(outputs, intercept, terms, dense, "\n".join(notes))
+
+    def write(self, path: str | Path, comments: Iterable[str] = (), digits: int = 7) -> None:
+        """Write the model as a TSV file with ``comments`` on top (weights rounded to
+        ``digits`` significant digits, idf to nine)."""
+        lines = [f"# {line}".rstrip() for line in comments]
+        lines.append("\t".join((*HEADER, *self.outputs)))
+
+        def row(block: str, feature: str, idf: str, weights: Iterable[float]) -> str:
+            return "\t".join((block, feature, idf, *(f"{w:.{digits}g}" for w in weights)))
+
+        lines.append(row(INTERCEPT, "-", "-", self.intercept))
+        for term, (block, idf, weights) in self.terms.items():
+            lines.append(row(self.blocks[block], term, f"{idf:.9g}", weights))
+        for name, weights in self.dense.items():
+            lines.append(row(DENSE, name, "-", weights))
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
