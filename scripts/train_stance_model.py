@@ -62,6 +62,7 @@ from stance.scoring.features import STANCE_DENSE, StanceFeatures, stance_feature
 from stance.scoring.linear import LinearModel  # noqa: E402
 from stance.scoring.stance import (  # noqa: E402
     CLASSES,
+    DENSITY_SETTINGS,
     DIRECTION_FROM,
     LexiconStanceScorer,
     lexicon_cues,
@@ -72,11 +73,25 @@ SHARED = ROOT.parent / "shared"
 BENCHMARK = SHARED / "benchmarks" / "directed_sentiment"
 MODEL = ROOT / "stance" / "data" / "stance_model.tsv"
 C_GRID = (3.0, 10.0, 30.0)
-WORDS_SCALE, REGIONS_SCALE, TONE_SCALE = 1.0, 0.7, 3.0
-LEXICON_GRID = (3.0, 5.0, 10.0, 20.0, 30.0, 50.0)
-TONE_FEATURES = ("vader", "vader_pos", "vader_neg", "textblob", "subjectivity")
+WORDS_SCALE, REGIONS_SCALE, DENSE_SCALE = 1.0, 0.7, 3.0
 MIN_DF, MAX_WORDS = 2, 40000
 TOLERANCE = 1e-6
+DENSITY_GRID = tuple(round(0.05 * i, 2) for i in range(20, 1, -1))  # 1.0 down to 0.1
+PAK_USA = {"PAK": ["Pakistan", "Islamabad"], "USA": ["United States", "US", "Washington"]}
+# The readings the scorer must keep (the guide's edge cases, docs/stance-guide.md in ../shared,
+# and the package's documented examples): they set how hard the lexicon pulls.
+GUIDE_CASES = (
+    ("No agreement was reached on the border.", PAK_USA, "divergence"),
+    ("The two sides failed to resolve their differences.", PAK_USA, "divergence"),
+    ("They agreed not to let the dispute derail the talks.", PAK_USA, "convergence"),
+    ("Both countries condemned the attack on the convoy.", PAK_USA, "convergence"),
+    ("The US pledged $100 million in flood relief to Pakistan.", PAK_USA, "convergence"),
+    ("Islamabad rejected Washington's offer of help.", PAK_USA, "divergence"),
+    ("The weather in the capital was pleasant.", PAK_USA, "neutral"),
+    ("Pakistan and the US agreed to expand trade.", PAK_USA, "convergence"),
+    ("Officials in Delhi accused Islamabad of stalling.", None, "divergence"),
+    ("The minister was delighted to announce that the embassy will close.", None, "divergence"),
+)
 # Benchmark classes (LABELS5 order) seen from the party named first, when that is party B.
 SWAP = {0: 0, 1: 2, 2: 1, 3: 4, 4: 3}
 
@@ -126,7 +141,7 @@ def regions_of(features: StanceFeatures) -> list[str]:
 class Design:
     """The vectorizers fitted on some training sentences, and the matrices they give."""
 
-    def __init__(self, features: list[StanceFeatures], lexicon_scale: float):
+    def __init__(self, features: list[StanceFeatures]):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.words = TfidfVectorizer(
@@ -136,9 +151,6 @@ class Design:
             features
         )
         self.dense = list(STANCE_DENSE)
-        self.dense_scale = np.array(
-            [TONE_SCALE if name in TONE_FEATURES else lexicon_scale for name in self.dense]
-        )
 
     def matrix(self, features: list[StanceFeatures]):
         from scipy.sparse import csr_matrix, hstack
@@ -148,7 +160,7 @@ class Design:
             [
                 self.words.transform(features) * WORDS_SCALE,
                 self.regions.transform(features) * REGIONS_SCALE,
-                csr_matrix(dense * self.dense_scale),
+                csr_matrix(dense * DENSE_SCALE),
             ]
         ).tocsr()
 
@@ -169,10 +181,7 @@ class Design:
                 weights = coef[:, column + i] * scale
                 terms[str(names[i])] = (block, float(vectorizer.idf_[i]), list(weights))
             column += len(names)
-        dense = {
-            name: list(coef[:, column + i] * self.dense_scale[i])
-            for i, name in enumerate(self.dense)
-        }
+        dense = {name: list(coef[:, column + i] * DENSE_SCALE) for i, name in enumerate(self.dense)}
         return LinearModel(CLASSES[1:], list(intercept), terms, dense)
 
 
@@ -239,7 +248,9 @@ def cross_validate(features, inputs, y, gold, c_grid, seed):
     return probabilities, models
 
 
-def compare_rules(models, inputs, gold) -> dict[tuple[str, bool], tuple[float, float]]:
+def compare_rules(
+    models, inputs, gold, settings: dict[str, float]
+) -> dict[tuple[str, bool], tuple[float, float]]:
     """3- and 5-class out-of-fold macro-F1 of the scorer for every direction rule, with and
     without the rule that a polar label needs a supporting cue."""
     results = {}
@@ -247,6 +258,7 @@ def compare_rules(models, inputs, gold) -> dict[tuple[str, bool], tuple[float, f
         for require_cue in (True, False):
             predicted = np.zeros(len(gold), dtype=int)
             for test_idx, model in models:
+                model.settings = settings
                 scorer = LexiconStanceScorer(model, direction, require_cue)
                 predicted[test_idx] = scorer_classes(scorer, [inputs[i] for i in test_idx])
             results[(direction, require_cue)] = (
@@ -257,6 +269,36 @@ def compare_rules(models, inputs, gold) -> dict[tuple[str, bool], tuple[float, f
             cue = "needs a cue" if require_cue else "no cue rule"
             print(f"  direction from {direction:<11} {cue:<12} 3-class {f3:.4f}  5-class {f5:.4f}")
     return results
+
+
+def guide_inputs(lexicon: CueLexicon) -> list[tuple[SentenceInput, str, bool]]:
+    """Each guide case as the scorer sees it, its label, and whether it names a party."""
+    out = []
+    for text, parties, label in GUIDE_CASES:
+        mentions, attribution = Analyzer(parties).sentence_parts(text)
+        sentence = SentenceInput(text, lexicon, tuple(mentions), attribution)
+        named = any(m.kind != "venue" for m in mentions)
+        out.append((sentence, label, named))
+    return out
+
+
+def density_limits(model: LinearModel, cases) -> dict[str, float]:
+    """The highest cue-density thresholds (the weakest pull of the lexicon) with which every
+    guide case gets its label, for sentences naming a party and for the others."""
+    chosen = {}
+    for setting, named in zip(DENSITY_SETTINGS, (True, False), strict=True):
+        mine = [(s, label) for s, label, n in cases if n == named]
+        for limit in DENSITY_GRID:
+            model.settings = {name: limit for name in DENSITY_SETTINGS}
+            scorer = LexiconStanceScorer(model)
+            if all(scorer.score(s).label == label for s, label in mine):
+                chosen[setting] = limit
+                break
+        else:
+            wrong = [s.text for s, label in mine if scorer.score(s).label != label]
+            raise SystemExit(f"no cue-density threshold gets these guide cases right: {wrong}")
+    model.settings = chosen
+    return chosen
 
 
 def check_runtime(path: Path, fitted, design: Design, features: list[StanceFeatures]) -> float:
@@ -271,7 +313,7 @@ def check_runtime(path: Path, fitted, design: Design, features: list[StanceFeatu
     return worst
 
 
-def comments(c: float, cv: dict, examples: int, rules: dict) -> list[str]:
+def comments(c: float, cv: dict, examples: int, rules: dict, settings: dict) -> list[str]:
     f3, f5 = cv[c]
     lines = [
         "stance model: multinomial logistic regression, rebuilt by scripts/train_stance_model.py",
@@ -285,11 +327,18 @@ def comments(c: float, cv: dict, examples: int, rules: dict) -> list[str]:
         "entb (second), entx (others). words: words and word pairs; regions: words tagged",
         "pre: (before the first party), mid: (between), post: (after the second).",
         f"Block scales used in training, folded into the weights: words {WORDS_SCALE},",
-        f"regions {REGIONS_SCALE}, dense {DENSE_SCALE}. min_df {MIN_DF}, at most {MAX_WORDS} words.",
+        f"regions {REGIONS_SCALE}, dense {DENSE_SCALE}; min_df {MIN_DF}, at most {MAX_WORDS}",
+        "words.",
         f"C = {c:g}, chosen by stratified 5-fold cross-validation on train among "
         + ", ".join(f"{k:g}" for k in cv)
         + ";",
         f"cross-validated macro-F1 with C = {c:g}: 3-class {f3:.4f}, 5-class {f5:.4f}.",
+    ]
+    lines += [
+        "Settings: when the model reads a sentence as neutral and its lexicon cues (after the",
+        "rules, violence left out) sum to at least cue_density_named (a party named) or",
+        "cue_density_unnamed (none named) per word in size, the lexicon decides the label;",
+        f"the highest thresholds that get the guide's cases right: {settings}.",
     ]
     for (direction, require_cue), (r3, r5) in rules.items():
         cue = "a polar label needs a cue" if require_cue else "no cue rule"
@@ -333,22 +382,26 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"C {c:g}: cv 3-class {cv[c][0]:.4f}, 5-class {cv[c][1]:.4f}")
     c = max(args.c_grid, key=lambda k: (cv[k][1], -k))
-    print(f"chosen C {c:g}; the scorer's rules, out of fold:")
-    rules = compare_rules(models[c], inputs, gold)
+    print(f"chosen C {c:g}; refitting on all of train")
+    design = Design(features)
+    fitted = fit(design.matrix(features), y, c)
+    model = design.linear_model(fitted)
+    settings = density_limits(model, guide_inputs(lexicon))
+    print(f"cue-density thresholds from the guide cases: {settings}")
+    print("the scorer's rules, out of fold (each fold's model, the same thresholds):")
+    rules = compare_rules(models[c], inputs, gold, settings)
     best = max(rules, key=lambda k: rules[k][1])
-    default = LexiconStanceScorer(models[c][0][1])
+    default = LexiconStanceScorer(model)
     shipped = (default.direction, default.require_cue)
     print(f"best rules by 5-class macro-F1: {best}; the scorer's defaults: {shipped}")
     if args.dry_run:
         return 0
-    design = Design(features)
-    fitted = fit(design.matrix(features), y, c)
     valid_examples = load(valid_path)
     valid_inputs = [sentence_input(e, lexicon) for e in valid_examples]
     valid = [stance_features(s, lexicon_cues(s)) for s in valid_inputs]
     with tempfile.TemporaryDirectory() as folder:
         written = Path(folder) / args.out.name
-        design.linear_model(fitted).write(written, comments(c, cv, len(examples), rules))
+        model.write(written, comments(c, cv, len(examples), rules, settings))
         worst = check_runtime(written, fitted, design, valid)
         print(f"runtime vs scikit-learn on {len(valid)} valid rows: largest difference {worst:.1e}")
         if worst > TOLERANCE:

@@ -399,6 +399,11 @@ def render_contributions(judgement: Judgement, analyzer: Analyzer, limit: int = 
             f"  P({label}) {three[label]:.2f}   first->second {p[index]:.2f}, "
             f"second->first {p[index + 1]:.2f}\n"
         )
+    density = judgement.score.details.get("cue_density")
+    if density is not None:
+        threshold = analyzer.stance.density_limits[features.first is None]
+        decides = "the lexicon decides" if abs(density) >= threshold else "below"
+        out.write(f"  cue density {density:+.2f} per word ({decides}: threshold {threshold:.2f})\n")
     best = prediction.best or max(range(1, len(CLASSES)), key=lambda i: p[i])
     column = best - 1
     out.write(f"  log-odds of {CLASSES[best]} against neutral, largest contributions:\n")

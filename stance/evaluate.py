@@ -12,14 +12,16 @@ two parties the label is about (party A and party B). Labels are read by a schem
 or by an explicit mapping (``pos=convergence``, ``3=divergence a->b``). Rows with no text, an
 unknown label or an unusable party are reported with their line and skipped.
 
-The predicted direction comes from attribution: party A as source is ``a->b``, party B is
+The predicted direction is the result's source (for the stance scorer, the model's own
+direction when the sentence names both parties): party A as source is ``a->b``, party B is
 ``b->a``; a mutual statement or one without a source takes the first-mentioned party as the
-source.
+source. Tone baselines take the source from attribution alone.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -285,8 +287,9 @@ def score_examples(
 ) -> Iterator[Outcome]:
     """Each example scored through :func:`stance.score_sentence`; with ``scorer`` other than
     ``stance`` the label comes from that tone scorer (positive = convergence) and the
-    direction still from attribution."""
+    direction from attribution alone (the stance model's direction is not lent to it)."""
     from . import score_sentence
+    from .analysis import Analyzer
 
     tone_scorer = None if scorer == "stance" else get_scorer(scorer)
     for example in examples:
@@ -296,12 +299,21 @@ def score_examples(
             if usable_party(name)
         }
         result = score_sentence(example.text, parties=own or parties)
-        label, value = result.label, result.score
-        if tone_scorer is not None:
-            data = SentenceInput(example.text, _lexicon())
-            value = tone_scorer.score(data).value
-            label = polarity_label(value, TONE_THRESHOLD, "convergence", "divergence")
-        yield Outcome(example, label, value, predicted_direction(result, label), result)
+        if tone_scorer is None:
+            direction = predicted_direction(result, result.label)
+            yield Outcome(example, result.label, result.score, direction, result)
+            continue
+        mentions, attribution = Analyzer(own or parties).sentence_parts(example.text)
+        value = tone_scorer.score(SentenceInput(example.text, _lexicon())).value
+        label = polarity_label(value, TONE_THRESHOLD, "convergence", "divergence")
+        attributed = dataclasses.replace(
+            result,
+            source=attribution.source,
+            target=attribution.target,
+            mutual=attribution.mutual,
+            mentions=tuple(mentions),
+        )
+        yield Outcome(example, label, value, predicted_direction(attributed, label), attributed)
 
 
 def _lexicon():
@@ -311,9 +323,9 @@ def _lexicon():
 
 
 def predicted_direction(result: SentenceResult, label: str) -> str | None:
-    """``a->b`` or ``b->a`` from the attributed source, for a polar label. Without a source
-    (or for a mutual statement) the first-mentioned of the two parties is the source: a
-    target alone is weak evidence of who holds the view."""
+    """``a->b`` or ``b->a`` from the source of a polar label. Without a source (or for a
+    mutual statement) the first-mentioned of the two parties is the source: a target alone
+    is weak evidence of who holds the view."""
     if label == "neutral":
         return None
     if not result.mutual and result.source in (PARTY_A, PARTY_B):

@@ -17,6 +17,8 @@ The file, one row per term or feature, tab-separated, ``#`` lines are comments::
 
 Rows of block ``dense`` are features used as they are; every other block is a TF-IDF block,
 normalised on its own. Block scales used in training are already folded into the weights.
+Rows of block ``setting`` (``setting  name  value``) carry a scorer's settings chosen with the
+model, such as thresholds.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 DENSE = "dense"
 INTERCEPT = "intercept"
+SETTING = "setting"
 HEADER = ("block", "feature", "idf")
 
 
@@ -52,6 +55,7 @@ class LinearModel:
         terms: Mapping[str, tuple[str, float, Sequence[float]]],
         dense: Mapping[str, Sequence[float]],
         notes: str = "",
+        settings: Mapping[str, float] | None = None,
     ):
         self.outputs = tuple(outputs)
         self.intercept = tuple(float(w) for w in intercept)
@@ -64,6 +68,7 @@ class LinearModel:
         }
         self.dense = {name: tuple(map(float, weights)) for name, weights in dense.items()}
         self.notes = notes
+        self.settings = dict(settings or {})
         width = len(self.outputs)
         if len(self.intercept) != width or any(
             len(w) != width for w in (*self.dense.values(), *(t[2] for t in self.terms.values()))
@@ -138,6 +143,7 @@ class LinearModel:
         intercept: list[float] | None = None
         terms: dict[str, tuple[str, float, list[float]]] = {}
         dense: dict[str, list[float]] = {}
+        settings: dict[str, float] = {}
         notes = []
         for number, line in enumerate(text.splitlines(), 1):
             if line.startswith("#"):
@@ -146,6 +152,12 @@ class LinearModel:
             if not line.strip():
                 continue
             cells = line.split("\t")
+            if cells[0] == SETTING and len(cells) == 3:
+                try:
+                    settings[cells[1]] = float(cells[2])
+                except ValueError:
+                    raise ValueError(f"{name}:{number}: not a number") from None
+                continue
             if outputs is None:
                 if tuple(cells[:3]) != HEADER or len(cells) < 4:
                     raise ValueError(f"{name}:{number}: expected the header 'block feature idf'")
@@ -166,13 +178,14 @@ class LinearModel:
                 raise ValueError(f"{name}:{number}: not a number") from None
         if outputs is None or intercept is None:
             raise ValueError(f"{name}: no header or no intercept row")
-        return cls(outputs, intercept, terms, dense, "\n".join(notes))
+        return cls(outputs, intercept, terms, dense, "\n".join(notes), settings)
 
     def write(self, path: str | Path, comments: Iterable[str] = (), digits: int = 7) -> None:
         """Write the model as a TSV file with ``comments`` on top (weights rounded to
         ``digits`` significant digits, idf to nine)."""
         lines = [f"# {line}".rstrip() for line in comments]
         lines.append("\t".join((*HEADER, *self.outputs)))
+        lines += [f"{SETTING}\t{name}\t{value:g}" for name, value in self.settings.items()]
 
         def row(block: str, feature: str, idf: str, weights: Iterable[float]) -> str:
             return "\t".join((block, feature, idf, *(f"{w:.{digits}g}" for w in weights)))

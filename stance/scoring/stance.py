@@ -8,17 +8,26 @@ relative to the parties, and a few dense features: the cue lexicon's effects aft
 rules (negation, reversal, hedge, remedy, shared) by CAMEO group, VADER and TextBlob.
 
 The score is P(convergence) - P(divergence), the label the most probable of neutral,
-convergence and divergence. Every polar label is explained by cues: the lexicon's, and the
-learned terms that pushed hardest toward the predicted class (category ``learned``, effect =
-their contribution to its log-odds against neutral, negative for divergence). When the
-sentence names two parties the model also says which of them holds the stance, unless
-attribution found a mutual statement or a third party speaking.
+convergence and divergence. The model learnt from news, where many sentences full of
+cooperation or conflict words say nothing of one party's view of another; diplomatic text
+is denser. So when the model reads a sentence as neutral but the lexicon's cues (after the
+rules, violence left out: reports of attacks are mostly about third parties) add up to at
+least a threshold per word (``cue_density``), the lexicon decides: the label takes the sign
+of that density and the score is tanh(density). The thresholds are settings of the model
+file, chosen by the training script as the weakest pull that gets the guide's cases right.
+
+Every polar label is explained by cues: the lexicon's, and the learned terms that pushed
+hardest toward the predicted class (category ``learned``, effect = their contribution to its
+log-odds against neutral, negative for divergence). When the sentence names two parties the
+model also says which of them holds the stance, unless attribution found a mutual statement
+or a third party speaking.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -41,6 +50,9 @@ CLASSES = ("neutral", *(f"{label} {d}" for label in LABELS[1:] for d in DIRECTIO
 DIRECTION_FROM = ("model", "attribution", "reporting")
 LEARNED_CUES = 3
 LEARNED_MIN = 0.05
+VIOLENCE = frozenset({"assault", "fight", "mass_violence"})
+DENSITY_SETTINGS = ("cue_density_named", "cue_density_unnamed")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -68,16 +80,14 @@ class Prediction:
     @property
     def best(self) -> int:
         """The most probable class of the predicted label (its direction), as an index."""
-        label = self.label
+        return self.best_of(self.label)
+
+    def best_of(self, label: str) -> int:
+        """The more probable direction of ``label``, as an index into ``CLASSES``."""
         if label == "neutral":
             return 0
         first = 1 if label == "convergence" else 3
         return first if self.probabilities[first] >= self.probabilities[first + 1] else first + 1
-
-    @property
-    def direction(self) -> str | None:
-        best = self.best
-        return DIRECTIONS[(best - 1) % 2] if best else None
 
 
 @dataclass
@@ -117,6 +127,8 @@ class LexiconStanceScorer(Scorer):
             raise ValueError(f"direction comes from one of {', '.join(DIRECTION_FROM)}")
         self.direction = direction
         self.require_cue = require_cue
+        named, unnamed = (self.model.settings.get(k, math.inf) for k in DENSITY_SETTINGS)
+        self.density_limits = (named, unnamed)
         self.tone = CombinedToneScorer()
 
     def score(self, sentence: SentenceInput) -> Score:
@@ -127,35 +139,41 @@ class LexiconStanceScorer(Scorer):
         found = lexicon_cues(sentence)
         features = stance_features(sentence, found)
         prediction = Prediction(softmax([0.0, *self.model.scores(features.counts, features.dense)]))
-        label = prediction.label
-        cues = found
+        label, best, value = prediction.label, prediction.best, prediction.value
+        details = {"tone": self.tone.score(sentence).value}
+        details.update((f"p_{name}", p) for name, p in prediction.three.items())
+        if label == "neutral" and found:
+            density = cue_density(sentence.text, found)
+            details["cue_density"] = density
+            if density and abs(density) >= self.density_limits[features.first is None]:
+                label = "convergence" if density > 0 else "divergence"
+                best, value = prediction.best_of(label), math.tanh(density)
         if label != "neutral" and not found and not _party_in_view(sentence):
             # Tone alone does not make a stance: no party and no lexicon cue, no stance.
             label = "neutral"
+        cues = found
         if label != "neutral":
-            learned = self._learned(sentence.text, features, prediction, found)
+            learned = self._learned(sentence.text, features, best, label, found)
             cues = tuple(sorted(found + learned, key=_position))
             if self.require_cue and not any(_supports(cue, label) for cue in cues):
                 label, cues = "neutral", found
-        three = prediction.three
-        details = {"tone": self.tone.score(sentence).value}
-        details.update((f"p_{name}", p) for name, p in three.items())
-        attribution = self._attribution(sentence, features, label, prediction)
-        score = Score(prediction.value, label, cues, details, attribution)
+        attribution = self._attribution(sentence, features, label, best)
+        score = Score(value, label, cues, details, attribution)
         return Judgement(score, prediction, features, self.model)
 
     def _learned(
         self,
         text: str,
         features: StanceFeatures,
-        prediction: Prediction,
+        best: int,
+        label: str,
         found: tuple[Cue, ...],
     ) -> tuple[Cue, ...]:
         """The learned terms that pushed hardest toward the predicted class, one cue per
         span and none overlapping another cue (so each word is highlighted for one reason);
         the effect is their contribution to its log-odds (negative for divergence)."""
-        column = prediction.best - 1
-        sign = 1.0 if prediction.label == "convergence" else -1.0
+        column = best - 1
+        sign = 1.0 if label == "convergence" else -1.0
         ranked = sorted(
             (
                 c
@@ -196,7 +214,7 @@ class LexiconStanceScorer(Scorer):
         return tuple(cues)
 
     def _attribution(
-        self, sentence: SentenceInput, features: StanceFeatures, label: str, prediction: Prediction
+        self, sentence: SentenceInput, features: StanceFeatures, label: str, best: int
     ) -> Attribution | None:
         """Who holds a polar stance toward whom when the sentence names two parties: the
         model's direction, except for a mutual statement (both, in the order named) or a
@@ -214,9 +232,16 @@ class LexiconStanceScorer(Scorer):
             or (self.direction == "reporting" and given.via in ("reporting", "passive"))
         ):
             return None
-        if prediction.direction == DIRECTIONS[0]:
+        if best in (1, 3):
             return Attribution(first, second, False, "model")
         return Attribution(second, first, False, "model")
+
+
+def cue_density(text: str, cues: tuple[Cue, ...]) -> float:
+    """The lexicon's evidence per word: the cues' effects (after the rules) summed, violence
+    left out, divided by the number of words of the sentence."""
+    total = sum(cue.effect for cue in cues if cue.category not in VIOLENCE)
+    return total / max(len(_WORD.findall(text)), 1)
 
 
 def softmax(logits: list[float]) -> tuple[float, ...]:

@@ -1,0 +1,315 @@
+"""The learned models: their files, their arithmetic, the features they read, and the
+explanations they give."""
+
+import csv
+import io
+import itertools
+import json
+import math
+import re
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import stance
+from stance.cli import cli
+from stance.parties import Mention
+from stance.scoring import CueLexicon, SentenceInput
+from stance.scoring.features import (
+    TONE_DENSE,
+    masked_tokens,
+    negation_marked,
+    term_counts,
+    tone_dense,
+)
+from stance.scoring.linear import LinearModel
+from stance.scoring.model import STANCE_FILE, model_version, stance_model, tone_model
+from stance.scoring.stance import CLASSES, LexiconStanceScorer, input_from_result, softmax
+from stance.scoring.tone import CombinedToneScorer, vader_analysis
+
+PARTIES = {"PAK": ["Pakistan", "Islamabad"], "IND": ["India", "New Delhi"]}
+SENTENCES = [
+    "Pakistan and India signed an agreement to expand trade.",
+    "India accused Pakistan of sponsoring terrorism.",
+    "Pakistan slammed India over the killings in Kashmir.",
+    "India praised Pakistan for its help after the earthquake.",
+    "The talks between India and Pakistan ended without a deal.",
+    "Pakistan was criticised by India for the shelling.",
+    "India will host Pakistan in a cricket match next week.",
+]
+
+TINY = """# a model written by hand for the tests
+block\tfeature\tidf\tup\tdown
+setting\tlimit\t0.5
+intercept\t-\t-\t0.5\t-1
+words\tgood\t2\t1.5\t-1
+words\tbad\t1\t-2\t3
+regions\tmid:good\t3\t0.25\t0
+dense\tscore\t-\t2\t-0.5
+"""
+
+
+def test_tiny_model_arithmetic_by_hand():
+    model = LinearModel.parse(TINY)
+    counts = {"good": 2, "bad": 1, "mid:good": 1, "unknown": 4}
+    good, bad = 2 * (1 + math.log(2)), 1.0  # sublinear tf times idf
+    norm = math.hypot(good, bad)  # the words block, normalised on its own
+    up = 0.5 + (1.5 * good - 2 * bad) / norm + 0.25 + 2 * 0.5
+    down = -1 + (-1 * good + 3 * bad) / norm - 0.5 * 0.5
+    assert model.scores(counts, {"score": 0.5, "unknown": 9.0}) == pytest.approx([up, down])
+    assert model.settings == {"limit": 0.5} and model.outputs == ("up", "down")
+    assert model.notes == "a model written by hand for the tests"
+
+
+def test_contributions_add_up_to_the_scores():
+    model = LinearModel.parse(TINY)
+    counts, dense = {"good": 3, "bad": 2, "mid:good": 2}, {"score": -0.25}
+    parts = model.contributions(counts, dense)
+    assert {c.feature for c in parts} == {"good", "bad", "mid:good", "score"}
+    for j, total in enumerate(model.scores(counts, dense)):
+        assert model.intercept[j] + sum(c.effects[j] for c in parts) == pytest.approx(total)
+
+
+def test_model_file_round_trip(tmp_path):
+    model = LinearModel.parse(TINY)
+    path = tmp_path / "model.tsv"
+    model.write(path, ["written again"])
+    again = LinearModel.read(path)
+    counts, dense = {"good": 1, "bad": 5}, {"score": 1.0}
+    assert again.scores(counts, dense) == pytest.approx(model.scores(counts, dense))
+    assert again.settings == model.settings
+    assert path.read_text().startswith("# written again\nblock\tfeature\tidf\tup\tdown\n")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (TINY.replace("words\tbad\t1\t-2\t3", "words\tbad\t1\t-2"), "model:6: expected 5 columns"),
+        (TINY.replace("\t1.5\t", "\tlots\t"), "model:5: not a number"),
+        ("intercept\t-\t-\t1\n", "model:1: expected the header"),
+        ("block\tfeature\tidf\tup\n", "no intercept"),
+    ],
+)
+def test_malformed_model_files_name_the_line(text, message):
+    with pytest.raises(ValueError, match=message):
+        LinearModel.parse(text)
+
+
+def test_builtin_models_are_loaded_once():
+    assert stance_model() is stance_model() and tone_model() is tone_model()
+    assert stance_model().outputs == CLASSES[1:]
+    assert re.fullmatch(r"m[0-9a-f]{10}", model_version())
+
+
+def reference_probabilities(sentence, features):
+    """The stance model's probabilities computed another way: the file read with csv, each
+    block normalised first, then the dot products."""
+    from importlib import resources
+
+    text = resources.files("stance").joinpath("data", STANCE_FILE).read_text("utf-8")
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter="\t") if r and r[0][0] != "#"]
+    table = {(r[0], r[1]): r for r in rows[1:] if r[0] != "setting"}
+    logits = [float(w) for w in table[("intercept", "-")][3:]]
+    for block in ("words", "regions"):
+        values = {
+            term: (1 + math.log(n)) * float(table[(block, term)][2])
+            for term, n in features.counts.items()
+            if (block, term) in table
+        }
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        for term, v in values.items():
+            for j, w in enumerate(table[(block, term)][3:]):
+                logits[j] += v / norm * float(w)
+    for name, value in features.dense.items():
+        for j, w in enumerate(table[("dense", name)][3:]):
+            logits[j] += value * float(w)
+    top = max(0.0, *logits)
+    exps = [math.exp(-top)] + [math.exp(x - top) for x in logits]
+    return [e / sum(exps) for e in exps]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_runtime_equals_a_reference_computation(text):
+    result = stance.score_sentence(text, parties=PARTIES)
+    judgement = LexiconStanceScorer().judge(input_from_result(result, CueLexicon.builtin()))
+    expected = reference_probabilities(text, judgement.features)
+    assert judgement.prediction.probabilities == pytest.approx(expected, abs=1e-9)
+
+
+def test_masking_matches_the_masked_text():
+    text = "İstanbul hosted Pakistan; then Pakistan's envoy met India, and India's too."
+    mentions = [
+        Mention("PAK", 16, 24, "Pakistan", "alias"),
+        Mention("PAK", 31, 39, "Pakistan", "alias"),
+        Mention("IND", 52, 57, "India", "alias"),
+        Mention("IND", 63, 68, "India", "alias"),
+    ]
+    tokens, spans = [], []
+    assert masked_tokens(text, mentions, tokens, spans) == ("PAK", "IND")
+    masked = text
+    placeholders = ["enta", "enta", "entb", "entb"]
+    for m, word in reversed(list(zip(mentions, placeholders, strict=True))):
+        masked = masked[: m.start] + f" {word} " + masked[m.end :]
+    assert tokens == re.findall(r"(?u)\b\w\w+\b", masked.lower())
+    # "İ" lower-cases to "i" and a combining dot: the first word is "stanbul", as for sklearn
+    assert [text[a:b] for a, b in spans][:3] == ["stanbul", "hosted", "Pakistan"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(min_size=0, max_size=60), st.integers(0, 60), st.integers(1, 8))
+def test_masking_matches_the_masked_text_for_any_text(text, start, size):
+    start = min(start, len(text))
+    end = min(start + size, len(text))
+    mentions = [Mention("X", start, end, text[start:end], "alias")] if end > start else []
+    tokens, spans = [], []
+    masked_tokens(text, mentions, tokens, spans)
+    masked = text[:start] + " enta " + text[end:] if mentions else text
+    assert tokens == re.findall(r"(?u)\b\w\w+\b", masked.lower())
+
+
+def test_terms_words_pairs_and_regions():
+    counts = term_counts(["the", "enta", "accused", "entb", "of", "lies", "lies"])
+    assert counts["enta accused"] == 1 and counts["lies lies"] == 1 and counts["lies"] == 2
+    assert counts["pre:the"] == 1 and counts["mid:accused"] == 1 and counts["post:lies"] == 2
+    assert "mid:enta" not in counts and "pre:enta" not in counts
+
+
+def test_negation_marks_three_words_within_the_clause():
+    counts = negation_marked("This is not a good idea at all, but I don't mind.")
+    assert counts["not"] == 1 and counts["not_good"] == 1 and counts["not_idea"] == 1
+    assert "not_at" not in counts and counts["at"] == 1  # three words reached: "a good idea"
+    assert counts["not_mind"] == 1 and counts["don't"] == 1 and "not_but" not in counts
+
+
+def test_vader_single_pass_gives_the_plain_scores():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    plain = SentimentIntensityAnalyzer()
+    for text in [*SENTENCES, "Not bad at all :)", "GREAT!!! but awful 😡", ""]:
+        scores, valences = vader_analysis(text)
+        assert scores == plain.polarity_scores(text)
+        assert all(isinstance(v, float | int) for v in valences)
+
+
+@pytest.mark.parametrize("text", [*SENTENCES, "What a wonderful, generous gift!", "Awful."])
+def test_tone_is_the_rating_over_four_clipped(text):
+    sentence = SentenceInput(text, CueLexicon.builtin())
+    rating = tone_model().scores(negation_marked(text), tone_dense(sentence))[0]
+    value = CombinedToneScorer().score(sentence).value
+    assert value == pytest.approx(max(-1.0, min(1.0, rating / 4)))
+    assert list(tone_dense(sentence)) == list(TONE_DENSE)
+
+
+def test_tone_reads_praise_and_blame():
+    tone = CombinedToneScorer()
+    lexicon = CueLexicon.builtin()
+    good = tone.score(SentenceInput("A wise, generous and welcome decision.", lexicon)).value
+    bad = tone.score(SentenceInput("A cruel, reckless and shameful decision.", lexicon)).value
+    assert good > 0.1 and bad < -0.1
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_deterministic_and_bounded(text):
+    first = stance.score_sentence(text, parties=PARTIES).to_dict()
+    assert stance.score_sentence(text, parties=PARTIES).to_dict() == first
+    assert -1 <= first["score"] <= 1 and -1 <= first["tone"] <= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=200))
+def test_any_text_scores_in_range(text):
+    r = stance.score_sentence(text, parties=PARTIES)
+    assert -1 <= r.score <= 1 and -1 <= r.tone <= 1
+    assert r.label in ("convergence", "neutral", "divergence")
+
+
+def supports(cue, label):
+    return cue.effect > 0 if label == "convergence" else cue.effect < 0
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_every_polar_label_has_a_cue_toward_it(text):
+    r = stance.score_sentence(text, parties=PARTIES)
+    if r.label != "neutral":
+        assert any(supports(c, r.label) for c in r.cues)
+    assert all(r.text[c.start : c.end] == c.text for c in r.cues)
+    spans = sorted((c.start, c.end) for c in r.cues)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # no two cues overlap
+
+
+def test_every_polar_sentence_of_the_examples_is_explained(examples):
+    documents, errors = stance.load_documents([str(p) for p in examples.values()])
+    assert not errors
+    for document in documents:
+        for s in stance.analyze(document).sentences:
+            if s.label != "neutral":
+                assert any(supports(c, s.label) for c in s.cues), s.text
+
+
+def test_learned_terms_are_shown_as_cues():
+    found = []
+    for text in SENTENCES:
+        r = stance.score_sentence(text, parties=PARTIES)
+        found += [(r.label, c) for c in r.cues if c.category == "learned"]
+    assert found, "no learned term was shown on the test sentences"
+    for label, cue in found:
+        assert supports(cue, label) and cue.modifiers[0].startswith("learned: ")
+        assert cue.weight == cue.effect
+
+
+def test_the_model_says_who_holds_the_stance():
+    accused = stance.score_sentence("India accused Pakistan of sponsoring terrorism.", PARTIES)
+    assert (accused.label, accused.source, accused.target) == ("divergence", "IND", "PAK")
+    assert accused.via == "model" and not accused.mutual
+    passive = stance.score_sentence("Pakistan was criticised by India for the shelling.", PARTIES)
+    assert (passive.label, passive.source, passive.target) == ("divergence", "IND", "PAK")
+    joint = stance.score_sentence("Pakistan and India agreed to cooperate on trade.", PARTIES)
+    assert joint.mutual and (joint.source, joint.target) == ("PAK", "IND")
+
+
+def stance_model_text(density: float) -> str:
+    """A hand-made stance model that always says neutral, with a cue-density threshold."""
+    header = "\t".join(("block", "feature", "idf", *CLASSES[1:]))
+    return (
+        f"{header}\nsetting\tcue_density_named\t{density}\nsetting\tcue_density_unnamed\t9\n"
+        "intercept\t-\t-\t-9\t-9\t-9\t-9\n"
+    )
+
+
+def test_a_sentence_dense_with_cues_is_read_by_the_lexicon():
+    text = "Pakistan and India agreed to cooperate."
+    result = stance.score_sentence(text, parties=PARTIES)
+    sentence = input_from_result(result, CueLexicon.builtin())
+    strict = LexiconStanceScorer(LinearModel.parse(stance_model_text(5.0))).score(sentence)
+    assert strict.label == "neutral" and strict.value == pytest.approx(0, abs=1e-6)
+    loose = LexiconStanceScorer(LinearModel.parse(stance_model_text(0.5))).score(sentence)
+    density = loose.details["cue_density"]
+    assert density >= 0.5 and loose.label == "convergence"
+    assert loose.value == pytest.approx(math.tanh(density))
+
+
+def test_tone_alone_needs_a_party_or_a_cue():
+    r = stance.score_sentence("It was a wonderful, sunny, delightful day.", parties=PARTIES)
+    assert r.label == "neutral" and r.cues == ()
+
+
+def test_softmax_is_stable():
+    assert softmax([0.0, 1000.0, -1000.0]) == pytest.approx((0.0, 1.0, 0.0))
+    assert sum(softmax([0.1, 0.2, 0.3, 0.4, 0.5])) == pytest.approx(1)
+
+
+def test_explain_shows_the_model_probabilities_and_contributions():
+    text = "Islamabad rejected Washington's offer of help."
+    result = CliRunner().invoke(cli, ["explain", text])
+    assert result.exit_code == 0, result.output
+    assert "P(neutral)" in result.output and "P(divergence)" in result.output
+    assert "largest contributions" in result.output and "total" in result.output
+    assert "'rejected'" in result.output
+    as_json = CliRunner().invoke(cli, ["explain", "--format", "json", text])
+    record = json.loads(as_json.output)["model"]
+    assert sum(record["probabilities"].values()) == pytest.approx(1, abs=1e-3)
+    assert set(record["probabilities"]) == set(CLASSES)
+    assert record["first_party"] == "PAK" and record["second_party"] == "USA"
+    assert any(c["block"] == "dense" for c in record["contributions"])
