@@ -24,6 +24,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .base import Cue, SentenceInput
 
@@ -110,34 +111,39 @@ _TONE_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|[.,;:!?]")
 class StanceFeatures:
     """The terms (with counts) and dense values of one sentence, and the parties it names.
 
-    ``tokens`` and ``spans`` are the masked words in order with their character spans in
-    the sentence (a placeholder spans its mention); explanations map terms back through them.
+    ``tokens`` are the masked words in order; ``spans`` (worked out when an explanation asks
+    for them) their character spans in the sentence, a placeholder spanning its mention.
     """
 
     counts: dict[str, int] = field(default_factory=dict)
     dense: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
     first: str | None = None
     second: str | None = None
+    text: str = ""
+    mentions: tuple = ()
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        masked_tokens(self.text, self.mentions, [], spans)
+        return spans
 
 
 def stance_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> StanceFeatures:
     """Terms and dense values of ``sentence``, given its lexicon cues after every rule."""
-    feats = StanceFeatures()
-    feats.first, feats.second = masked_tokens(
-        sentence.text, sentence.mentions, feats.tokens, feats.spans
-    )
+    feats = StanceFeatures(text=sentence.text, mentions=sentence.mentions)
+    feats.first, feats.second = masked_tokens(sentence.text, sentence.mentions, feats.tokens)
     feats.counts = term_counts(feats.tokens)
     feats.dense = stance_dense(sentence, cues)
     return feats
 
 
 def masked_tokens(
-    text: str, mentions: Iterable, tokens: list[str], spans: list[tuple[int, int]]
+    text: str, mentions: Iterable, tokens: list[str], spans: list[tuple[int, int]] | None = None
 ) -> tuple[str | None, str | None]:
-    """Fill ``tokens`` and ``spans`` with the sentence's lower-case words, party mentions
-    replaced by placeholders; return the keys of the first and second party named.
+    """Fill ``tokens`` (and ``spans``, when given) with the sentence's lower-case words,
+    party mentions replaced by placeholders; return the keys of the first and second party.
 
     Words are runs of two or more word characters (scikit-learn's default token pattern) in
     the lower-cased text; a mention that overlaps an earlier one is skipped.
@@ -159,18 +165,23 @@ def masked_tokens(
             order.append(mention.key)
         index = order.index(mention.key)
         tokens.append(FIRST if index == 0 else SECOND if index == 1 else OTHER)
-        spans.append((start, end))
+        if spans is not None:
+            spans.append((start, end))
         position = end
     _words(low, position, len(low), tokens, spans)
-    if offsets is not None:
+    if offsets is not None and spans is not None:
         spans[:] = [_original_span(offsets, s) for s in spans]
     first = order[0] if order else None
     return first, order[1] if len(order) > 1 else None
 
 
-def _words(low: str, start: int, end: int, tokens: list[str], spans: list) -> None:
+def _words(low: str, start: int, end: int, tokens: list[str], spans: list | None) -> None:
     # A slice, not finditer(low, start, end): word boundaries at the cut must see the cut.
-    for m in TOKEN.finditer(low[start:end]):
+    piece = low[start:end]
+    if spans is None:
+        tokens += TOKEN.findall(piece)
+        return
+    for m in TOKEN.finditer(piece):
         tokens.append(m.group())
         spans.append((start + m.start(), start + m.end()))
 

@@ -66,6 +66,12 @@ class LinearModel:
             term: (index[block], float(idf), tuple(map(float, weights)))
             for term, (block, idf, weights) in terms.items()
         }
+        # For scoring: term -> (block index, idf, idf times each weight), so that a term seen
+        # once adds its row as it is and a block's sum is one transposition (zip) away.
+        self._scaled = {
+            term: (block, idf, tuple(idf * w for w in weights))
+            for term, (block, idf, weights) in self.terms.items()
+        }
         self.dense = {name: tuple(map(float, weights)) for name, weights in dense.items()}
         self.notes = notes
         self.settings = dict(settings or {})
@@ -77,33 +83,53 @@ class LinearModel:
 
     def scores(self, counts: Mapping[str, int], dense: Mapping[str, float]) -> list[float]:
         """The outputs for a sentence's term counts and dense feature values."""
-        width = len(self.outputs)
-        totals = [[0.0] * width for _ in self.blocks]
-        squares = [0.0] * len(self.blocks)
-        terms = self.terms
-        log = math.log
+        values: list[list[float]] = [[] for _ in self.blocks]
+        rows: list[list[tuple[float, ...]]] = [[] for _ in self.blocks]
+        scaled = self._scaled
         for term, count in counts.items():
-            row = terms.get(term)
-            if row is None:
+            found = scaled.get(term)
+            if found is None:
                 continue
-            block, idf, weights = row
-            value = idf * (1.0 + log(count)) if count > 1 else idf
-            squares[block] += value * value
-            total = totals[block]
-            for j in range(width):
-                total[j] += value * weights[j]
+            block, idf, row = found
+            if count > 1:
+                tf = 1.0 + math.log(count)
+                idf *= tf
+                row = tuple(tf * w for w in row)
+            values[block].append(idf)
+            rows[block].append(row)
         out = list(self.intercept)
-        for total, square in zip(totals, squares, strict=True):
-            if square:
-                norm = math.sqrt(square)
-                for j in range(width):
-                    out[j] += total[j] / norm
+        for block_values, block_rows in zip(values, rows, strict=True):
+            if block_values:
+                norm = math.hypot(*block_values)
+                for j, column in enumerate(zip(*block_rows, strict=True)):
+                    out[j] += sum(column) / norm
+        weights = self.dense
         for name, value in dense.items():
-            weights = self.dense.get(name)
-            if weights is not None:
-                for j in range(width):
-                    out[j] += value * weights[j]
+            row = weights.get(name)
+            if row is not None:
+                for j, w in enumerate(row):
+                    out[j] += value * w
         return out
+
+    def term_effects(self, counts: Mapping[str, int], output: int) -> list[tuple[float, str]]:
+        """What each known term added to one output, as (effect, term), largest first: the
+        same numbers as :meth:`contributions` for that output, without building them all."""
+        values: dict[str, float] = {}
+        squares = [0.0] * len(self.blocks)
+        scaled = self._scaled
+        for term, count in counts.items():
+            found = scaled.get(term)
+            if found is not None:
+                value = found[1] * (1.0 + math.log(count))
+                values[term] = value
+                squares[found[0]] += value * value
+        norms = [math.sqrt(square) or 1.0 for square in squares]
+        effects = []
+        for term, value in values.items():
+            block, idf, row = scaled[term]
+            effects.append((value / idf * row[output] / norms[block], term))
+        effects.sort(reverse=True)
+        return effects
 
     def contributions(
         self, counts: Mapping[str, int], dense: Mapping[str, float]

@@ -172,36 +172,29 @@ class LexiconStanceScorer(Scorer):
         """The learned terms that pushed hardest toward the predicted class, one cue per
         span and none overlapping another cue (so each word is highlighted for one reason);
         the effect is their contribution to its log-odds (negative for divergence)."""
-        column = best - 1
         sign = 1.0 if label == "convergence" else -1.0
-        ranked = sorted(
-            (
-                c
-                for c in self.model.contributions(features.counts, {})
-                if c.effects[column] >= LEARNED_MIN
-            ),
-            key=lambda c: -c.effects[column],
-        )
         taken = [(c.start, c.end) for c in found]
-        by_span: dict[tuple[int, int], list[Contribution]] = {}
-        for contribution in ranked:
-            span = term_spans(features, contribution.feature)
+        by_span: dict[tuple[int, int], list[tuple[float, str]]] = {}
+        for effect, term in self.model.term_effects(features.counts, best - 1):
+            if effect < LEARNED_MIN:
+                break
+            span = term_spans(features, term)
             if span is None:
                 continue
             if span in by_span:
-                by_span[span].append(contribution)
+                by_span[span].append((effect, term))
             elif len(by_span) < LEARNED_CUES and not any(
                 span[0] < end and start < span[1] for start, end in taken
             ):
-                by_span[span] = [contribution]
+                by_span[span] = [(effect, term)]
                 taken.append(span)
         cues = []
         for (start, end), parts in by_span.items():
-            effect = round(sign * sum(c.effects[column] for c in parts), 4)
-            places = ", ".join(dict.fromkeys(_place(c.feature) for c in parts))
+            effect = round(sign * sum(e for e, _ in parts), 4)
+            places = ", ".join(dict.fromkeys(_place(term) for _, term in parts))
             cues.append(
                 Cue(
-                    parts[0].feature,
+                    parts[0][1],
                     text[start:end],
                     start,
                     end,
