@@ -56,7 +56,10 @@ SPEECH_VERBS = (
 _PRONOUNS = {"he": "last", "she": "last", "they": "last", "we": "speaker", "i": "speaker"}
 
 _WORD = r"(?<![\w-])(?:{})(?![\w-])"
-_REPORTING = re.compile(_WORD.format("|".join(REPORTING_VERBS)), re.IGNORECASE)
+# A reporting verb is a whole run of word characters and hyphens ("well-said" is not one):
+# finding the runs and looking each up is much faster than one regex of 300 alternatives.
+_REPORTING_WORDS = frozenset(REPORTING_VERBS)
+_WORD_RUN = re.compile(r"[\w-]+")
 _MUTUAL = re.compile(
     r"(?<!\w)(?:both|the\s+two)\s+(?:\w+\s+)?(?:sides|countries|states|nations|governments|"
     r"leaders|parties|delegations|ministers|neighbou?rs|allies|capitals|partners|"
@@ -148,7 +151,11 @@ def _decide(
     agent = _agent(text, offset, actors, context)
     if agent:
         return agent
-    verbs = (v for v in _REPORTING.finditer(text) if not _inside_mention(v, offset, actors))
+    verbs = (
+        v
+        for v in _WORD_RUN.finditer(text)
+        if v.group().lower() in _REPORTING_WORDS and not _inside_mention(v, offset, actors)
+    )
     verb = next(verbs, None)
     if verb:
         clause_start = _clause_start(text, verb.start())

@@ -22,7 +22,9 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -104,7 +106,8 @@ TONE_DENSE: dict[str, str] = {
 
 NEGATORS = frozenset("not no never n't nor without hardly cannot".split())
 NEGATION_REACH = 3
-_TONE_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|[.,;:!?]")
+_TONE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[.,;:!?]")
+_NEGATOR = re.compile(r"\b(?:not|no|never|nor|without|hardly|cannot)\b|n't\b")
 
 
 @dataclass
@@ -200,26 +203,20 @@ def _original_span(offsets: list[int], span: tuple[int, int]) -> tuple[int, int]
 
 
 def term_counts(tokens: list[str]) -> dict[str, int]:
-    """Counts of every term: words, word pairs, and words tagged by region."""
-    counts: dict[str, int] = {}
-    get = counts.get
-    previous = None
-    region = "pre:"
-    for token in tokens:
-        counts[token] = get(token, 0) + 1
-        if previous is not None:
-            pair = previous + " " + token
-            counts[pair] = get(pair, 0) + 1
-        previous = token
-        if token == FIRST:
-            if region == "pre:":
-                region = "mid:"
-        elif token == SECOND:
-            region = "post:"
-        else:
-            tagged = region + token
-            counts[tagged] = get(tagged, 0) + 1
-    return counts
+    """Counts of every term: words, word pairs, and words tagged by region (before the first
+    party, between the first and the second, after the second)."""
+    end = len(tokens)
+    first = tokens.index(FIRST) if FIRST in tokens else end
+    second = tokens.index(SECOND) if SECOND in tokens else end
+    return Counter(
+        chain(
+            tokens,
+            map(" ".join, zip(tokens, tokens[1:])),
+            ["pre:" + t for t in tokens[:first]],
+            ["mid:" + t for t in tokens[first:second] if t != FIRST],
+            ["post:" + t for t in tokens[second:] if t != FIRST and t != SECOND],
+        )
+    )
 
 
 def term_spans(feats: StanceFeatures, term: str) -> tuple[int, int] | None:
@@ -306,13 +303,15 @@ def tone_dense(sentence: SentenceInput) -> dict[str, float]:
 def negation_marked(text: str) -> dict[str, int]:
     """Counts of the lower-case words of ``text``, a word within three after a negator
     ("not", "never", "n't" ...) written ``not_word``; punctuation ends the reach."""
+    tokens = _TONE_WORD.findall(text.lower().replace("’", "'"))
+    if not _NEGATOR.search(" ".join(tokens)):
+        return Counter(t for t in tokens if len(t) > 1)
     counts: dict[str, int] = {}
     reach = 0
-    for word in _TONE_WORD.findall(text.lower()):
+    for word in tokens:
         if len(word) == 1 and not word.isalpha():
             reach = 0
             continue
-        word = word.replace("’", "'")
         if word in NEGATORS or word.endswith("n't"):
             reach = NEGATION_REACH
         elif reach:

@@ -61,7 +61,7 @@ class Prediction:
 
     probabilities: tuple[float, ...]
 
-    @property
+    @cached_property
     def three(self) -> dict[str, float]:
         """P(neutral), P(convergence), P(divergence), summed over directions."""
         p = self.probabilities
@@ -72,7 +72,7 @@ class Prediction:
         three = self.three
         return three["convergence"] - three["divergence"]
 
-    @property
+    @cached_property
     def label(self) -> str:
         three = self.three
         return max(LABELS, key=three.__getitem__)
@@ -140,7 +140,7 @@ class LexiconStanceScorer(Scorer):
         features = stance_features(sentence, found)
         prediction = Prediction(softmax([0.0, *self.model.scores(features.counts, features.dense)]))
         label, best, value = prediction.label, prediction.best, prediction.value
-        details = {"tone": self.tone.score(sentence).value}
+        details = {"tone": self.tone.value(sentence)}
         details.update((f"p_{name}", p) for name, p in prediction.three.items())
         if label == "neutral" and found:
             density = cue_density(sentence.text, found)

@@ -110,9 +110,13 @@ class CombinedToneScorer(Scorer):
     def __init__(self) -> None:
         self.model = tone_model()
 
-    def score(self, sentence: SentenceInput) -> Score:
+    def value(self, sentence: SentenceInput) -> float:
+        """The tone: the predicted rating over 4, clipped to [-1, 1]."""
         rating = self.model.scores(negation_marked(sentence.text), tone_dense(sentence))[0]
-        value = max(-1.0, min(1.0, rating / 4))
+        return max(-1.0, min(1.0, rating / 4))
+
+    def score(self, sentence: SentenceInput) -> Score:
+        value = self.value(sentence)
         label = polarity_label(value, TONE_THRESHOLD, "positive", "negative")
         details = {"vader": sentence.vader["compound"], "textblob": sentence.textblob[0]}
         return Score(value, label, (), details)
