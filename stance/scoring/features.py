@@ -24,9 +24,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from itertools import chain
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 
 from .base import Cue, SentenceInput
 
