@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
+from itertools import chain, pairwise
 
 from .base import Cue, SentenceInput
 
@@ -211,7 +211,7 @@ def term_counts(tokens: list[str]) -> dict[str, int]:
     return Counter(
         chain(
             tokens,
-            map(" ".join, zip(tokens, tokens[1:])),
+            map(" ".join, pairwise(tokens)),
             ["pre:" + t for t in tokens[:first]],
             ["mid:" + t for t in tokens[first:second] if t != FIRST],
             ["post:" + t for t in tokens[second:] if t != FIRST and t != SECOND],
