@@ -107,7 +107,6 @@ TONE_DENSE: dict[str, str] = {
 NEGATORS = frozenset("not no never n't nor without hardly cannot".split())
 NEGATION_REACH = 3
 _TONE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[.,;:!?]")
-_NEGATOR = re.compile(r"\b(?:not|no|never|nor|without|hardly|cannot)\b|n't\b")
 
 
 @dataclass
@@ -303,8 +302,9 @@ def tone_dense(sentence: SentenceInput) -> dict[str, float]:
 def negation_marked(text: str) -> dict[str, int]:
     """Counts of the lower-case words of ``text``, a word within three after a negator
     ("not", "never", "n't" ...) written ``not_word``; punctuation ends the reach."""
-    tokens = _TONE_WORD.findall(text.lower().replace("’", "'"))
-    if not _NEGATOR.search(" ".join(tokens)):
+    low = text.lower().replace("’", "'")
+    tokens = _TONE_WORD.findall(low)
+    if "n't" not in low and NEGATORS.isdisjoint(tokens):
         return Counter(t for t in tokens if len(t) > 1)
     counts: dict[str, int] = {}
     reach = 0
