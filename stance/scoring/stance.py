@@ -49,7 +49,7 @@ CLASSES = ("neutral", *(f"{label} {d}" for label in LABELS[1:] for d in DIRECTIO
 # on the training split (scripts/train_stance_model.py): the model's own direction.
 DIRECTION_FROM = ("model", "attribution", "reporting")
 LEARNED_CUES = 3
-LEARNED_MIN = 0.05
+LEARNED_MIN = 0.25
 VIOLENCE = frozenset({"assault", "fight", "mass_violence"})
 DENSITY_SETTINGS = ("cue_density_named", "cue_density_unnamed")
 _WORD = re.compile(r"\w+")
