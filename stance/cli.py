@@ -1,35 +1,47 @@
 """The ``stance`` command line: a thin layer over the library.
 
 Exit codes: 0 all good, 1 usage error (bad option, unreadable party file, unknown speaker),
-2 some inputs failed (each listed on standard error as ``error: FILE[:LINE]: reason``).
+2 some inputs failed (each listed on standard error as ``error: FILE[:LINE]: reason``);
+``stance run`` adds 3 (another run holds the lock) and 4 (the run itself failed: the database
+or the output folder cannot be written).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import json
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import click
 
-from . import __version__
+from . import __version__, runner
 from .analysis import Analyzer, DocumentAnalysis, SentenceResult
+from .compare import Comparison, compare, corpus_from_analyses, corpus_from_store
+from .compare_report import write_comparison_report
+from .config import DEFAULT_NAME as DEFAULT_CONFIG
+from .config import PERIOD_KINDS, PeriodRule, load_config
 from .documents import iter_documents
 from .engine import ENGINES, AnalyzerConfig, Engine, analyze_all, get_engine
 from .errors import InputError, StanceError
 from .scoring import SCORERS, SentenceInput, available
+from .store import Problem, RunRecord, Settings, Store, StoreError, parties_fingerprint
 
 EXIT_OK = 0
 EXIT_USAGE = 1
 EXIT_INPUTS_FAILED = 2
+EXIT_LOCKED = 3
+EXIT_RUN_FAILED = 4
 
 CSV_COLUMNS = (
     "document",
@@ -455,6 +467,264 @@ def scorers() -> int:
     for name, description in available().items():
         click.echo(f"{name:<10} {description}")
     return EXIT_OK
+
+
+# scheduled runs and history --------------------------------------------------------------
+
+
+def config_option(func: Callable) -> Callable:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=DEFAULT_CONFIG,
+        show_default=True,
+        help="The run config (TOML): inputs, parties, period, output, database, engine.",
+    )(func)
+
+
+@cli.command("run")
+@config_option
+@click.option("--quiet", is_flag=True, help="Do not print warnings; errors and the summary only.")
+def run_command(config_path: str, quiet: bool) -> int:
+    """Analyse new and changed documents, store them, and write the comparison report.
+
+    Exit codes: 0 done, 1 bad config, 2 some inputs failed (the run still completed),
+    3 another run holds the lock, 4 the run failed (database or output not writable).
+    """
+    config = load_config(config_path)
+
+    def show(problem: Problem) -> None:
+        if problem.level == "error" or not quiet:
+            click.echo(f"{problem.level}: {problem}", err=True)
+
+    try:
+        outcome = runner.run(config, show)
+    except runner.RunLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_LOCKED
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        click.echo(f"error: the run failed: {exc}", err=True)
+        return EXIT_RUN_FAILED
+    click.echo(outcome.summary())
+    if outcome.comparison_path:
+        click.echo(f"comparison report: {outcome.comparison_path}")
+    return EXIT_INPUTS_FAILED if outcome.errors else EXIT_OK
+
+
+def open_history(config_path: str, db: str | None) -> Store:
+    """The history database named by ``--db``, else by the config; it must exist."""
+    path = Path(db) if db else load_config(config_path).database
+    if not path.is_file():
+        raise InputError(str(path), "no history database here (no run has been made yet)")
+    return Store(path)
+
+
+@cli.command()
+@config_option
+@click.option("--db", type=click.Path(dir_okay=False), help="The database (default: the config's).")
+@click.option("--run", "run_id", type=int, help="Show one run and the problems met in it.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def history(config_path: str, db: str | None, run_id: int | None, limit: int, fmt: str) -> int:
+    """List past runs and their outcomes, the latest first."""
+    with open_history(config_path, db) as store:
+        if run_id is not None:
+            record = store.run(run_id)
+            if record is None:
+                raise InputError(str(store.path), f"no run {run_id}")
+            problems = store.run_problems(run_id)
+            if fmt == "json":
+                data = record.to_dict()
+                data["problems"] = [vars(p) for p in problems]
+                click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            else:
+                click.echo(render_run(record, problems))
+            return EXIT_OK
+        records = store.runs(limit)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+    elif not records:
+        click.echo("no runs yet")
+    else:
+        click.echo(render_runs(records))
+    return EXIT_OK
+
+
+HISTORY_COLUMNS = ("new", "changed", "rescored", "skipped", "failed", "sentences")
+
+
+def render_runs(records: Iterable[RunRecord]) -> str:
+    """The table of ``stance history``."""
+    counts = "".join(f" {name:>9}" for name in HISTORY_COLUMNS)
+    lines = [f"{'run':>5}  {'started (UTC)':<25} {'took':>7}  {'status':<13}{counts} {'shifts':>6}"]
+    for r in records:
+        took = _duration(r.started_at, r.ended_at)
+        values = "".join(f" {r.counts[name]:>9}" for name in HISTORY_COLUMNS)
+        shifts = "-" if r.shifts is None else str(r.shifts)
+        lines.append(f"{r.id:>5}  {r.started_at:<25} {took:>7}  {r.status:<13}{values} {shifts:>6}")
+    return "\n".join(lines)
+
+
+def render_run(record: RunRecord, problems: list[Problem]) -> str:
+    """One run in detail, with every problem recorded against it."""
+    out = io.StringIO()
+    out.write(f"run {record.id}: {record.status}\n")
+    out.write(f"  started   {record.started_at}\n  ended     {record.ended_at or '-'}\n")
+    out.write(f"  config    {record.config or '-'}\n  pid       {record.pid or '-'}\n")
+    for name in HISTORY_COLUMNS:
+        out.write(f"  {name:<9} {record.counts[name]}\n")
+    out.write(f"  shifts    {'-' if record.shifts is None else record.shifts}\n")
+    if record.comparison:
+        out.write(f"  report    {record.comparison}\n")
+    if record.message:
+        out.write(f"  message   {record.message}\n")
+    errors = [p for p in problems if p.level == "error"]
+    out.write(f"{len(errors)} errors, {len(problems) - len(errors)} warnings\n")
+    for p in problems:
+        out.write(f"  {p.level}: {p}\n")
+    return out.getvalue().rstrip("\n")
+
+
+def _duration(start: str, end: str | None) -> str:
+    if not end:
+        return "-"
+    seconds = (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds()
+    return f"{seconds:.0f}s" if seconds < 600 else f"{seconds / 60:.0f}m"
+
+
+@cli.command("compare")
+@click.argument("first")
+@click.argument("second")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Compare two periods of this config's history database (FIRST and SECOND are periods).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(PERIOD_KINDS),
+    help="With --config: group by this period instead of the config's.",
+)
+@parties_option
+@speaker_option
+@lexicon_option
+@encoding_option
+@engine_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="comparison",
+    show_default=True,
+    help="Folder of the comparison report (replaced as a whole).",
+)
+def compare_command(
+    first: str,
+    second: str,
+    config_path: str | None,
+    by: str | None,
+    parties_file: str | None,
+    speaker: str | None,
+    lexicon: str | None,
+    encoding: str,
+    engine_name: str,
+    jobs: int | None,
+    out: str,
+) -> int:
+    """Compare two folders, two documents, or (with --config) two periods of the history.
+
+    The change from FIRST to SECOND is tested as in scheduled runs, with the same charts.
+    """
+    problems = Problems()
+    folder = Path(out)
+    if config_path:
+        comparison = compare_periods(config_path, by, folder, first, second)
+    else:
+        if first == second:
+            raise click.UsageError("FIRST and SECOND are the same")
+        config = make_config(parties_file, lexicon, speaker)
+        labelled = []
+        with open_engine(engine_name, jobs, [first, second]) as engine:
+            for label in (first, second):
+                found = list(analyses(config, [label], encoding, problems, engine))
+                if not found:
+                    raise InputError(label, "no document could be analysed here")
+                labelled += [(label, a) for a in found]
+        known = config.build().parties if parties_file else None
+        names = {p.key: p.name for p in known} if known else {}
+        order = {first: 0, second: 1}
+        comparison = compare(
+            corpus_from_analyses(labelled),
+            order.__getitem__,
+            known.keys() if known else (),
+            names,
+            "input",
+        )
+    path = write_comparison_report(comparison, folder, f"{second} against {first}")
+    click.echo(render_comparison(comparison))
+    click.echo(f"comparison report: {path}")
+    return problems.exit_code()
+
+
+def compare_periods(
+    config_path: str, by: str | None, folder: Path, first: str, second: str
+) -> Comparison:
+    """The comparison of two periods of a config's history database."""
+    config = load_config(config_path)
+    rule = PeriodRule(by) if by else config.period
+    analyzer = config.analyzer.build()
+    settings = Settings(analyzer.version, parties_fingerprint(analyzer.party_set))
+
+    def link(report: str | None) -> str | None:
+        if not report:
+            return None
+        target = Path(os.path.relpath(config.output / report, folder.resolve())).as_posix()
+        return f"{quote(target)}/{runner.REPORT_PAGE}"
+
+    with open_history(config_path, None) as store:
+        corpus = corpus_from_store(store, settings, rule, link)
+        known = sorted({d.period for d in corpus.documents}, key=rule.sort_key)
+        for period in (first, second):
+            if period not in known:
+                shown = ", ".join(known[-12:]) or "none"
+                raise InputError(
+                    str(store.path), f"no documents in period {period!r} (latest: {shown})"
+                )
+        names = {p.key: p.name for p in analyzer.parties} if config.parties else {}
+        order = {first: 0, second: 1}
+        return compare(
+            corpus.select((first, second)),
+            order.__getitem__,
+            config.parties_order,
+            names,
+            rule.label,
+        )
+
+
+def render_comparison(comparison: Comparison) -> str:
+    """One line per group: the latest change, its interval, and whether it is a shift."""
+    lines = []
+    latest, previous = comparison.latest, comparison.previous
+    for group in comparison.groups:
+        point = group.latest
+        change = point.index_change
+        head = f"{group.title:<40} index"
+        if change is None:
+            lines.append(f"{head} {point.index:+.2f} in {latest} (nothing to compare)")
+            continue
+        before = point.index - change.delta
+        verdict = f"SHIFT {change.direction}" if change.shift else change.note
+        interval = (
+            f"[{change.interval[0]:+.2f}, {change.interval[1]:+.2f}]" if change.interval else ""
+        )
+        lines.append(
+            f"{head} {previous} {before:+.2f} -> {latest} {point.index:+.2f}  "
+            f"change {change.delta:+.2f} {interval}  {verdict}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
