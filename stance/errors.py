@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 
 class StanceError(Exception):
@@ -41,3 +42,20 @@ def toml_error(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Input
         line = None
     detail = re.sub(r"\s*\(at (?:line|end of document).*\)", "", message)
     return InputError(name, "TOML syntax error: " + detail, line)
+
+
+def read_user_file(path: str | Path, kind: str) -> str:
+    """The text of a user's file (party file, lexicon, config), or an InputError naming it."""
+    name = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(name, f"no such {kind}") from None
+    except IsADirectoryError:
+        raise InputError(name, f"{kind} is a folder") from None
+    except PermissionError:
+        raise InputError(name, f"cannot read {kind}: permission denied") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"{kind} is not valid UTF-8 (byte offset {exc.start})") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read {kind}: {exc.strerror or exc}") from None

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, toml_error
+from .errors import InputError, read_user_file, toml_error
 from .textmatch import TermMatcher, normalise
 
 BLOCKED = "-"
@@ -192,12 +192,7 @@ class PartySet:
     def from_toml(cls, path: str | Path) -> PartySet:
         """Parties from a TOML file: ``[parties.PAK]`` tables or top-level ``PAK = [...]``."""
         name = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError(name, "no such party file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(name, f"cannot read party file: {exc}") from None
+        text = read_user_file(path, "party file")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

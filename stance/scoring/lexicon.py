@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, toml_error
+from ..errors import InputError, read_user_file, toml_error
 from ..textmatch import TermMatcher
 from .base import Cue
 
@@ -204,12 +204,7 @@ def _builtin() -> CueLexicon:
 def read_lexicon_file(path: str | Path) -> tuple[dict[str, tuple[float, str]], set[str]]:
     """Terms from a user lexicon (TSV: ``term, weight[, category]``; or TOML) and removals."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(name, "no such lexicon file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, f"cannot read lexicon file: {exc}") from None
+    text = read_user_file(path, "lexicon file")
     if Path(path).suffix.lower() == ".toml":
         return _parse_toml(text, name)
     return _parse_tsv(text, name), set()
