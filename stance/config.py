@@ -38,7 +38,7 @@ from typing import Any
 from .analysis import Analyzer
 from .documents import Document, iter_documents, parse_date
 from .engine import ENGINES, AnalyzerConfig
-from .errors import InputError, toml_error
+from .errors import InputError, read_user_file, toml_error
 
 DEFAULT_NAME = "stance.toml"
 PERIOD_KINDS = ("day", "week", "month", "quarter", "year")
@@ -209,12 +209,7 @@ def load_config(path: str | os.PathLike[str]) -> RunConfig:
     """Read and check a run config; raises :class:`InputError` with file and line."""
     path = Path(os.path.abspath(path))
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(name, "no such config file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, f"cannot read config file: {exc}") from None
+    text = read_user_file(path, "config file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
