@@ -503,8 +503,12 @@ def run_command(config_path: str, quiet: bool) -> int:
     except runner.RunLocked as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_LOCKED
-    except (StoreError, sqlite3.Error, OSError) as exc:
+    except (StoreError, sqlite3.Error) as exc:
         click.echo(f"error: the run failed: {exc}", err=True)
+        return EXIT_RUN_FAILED
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: the run failed: {where}{exc.strerror or exc}", err=True)
         return EXIT_RUN_FAILED
     click.echo(outcome.summary())
     if outcome.comparison_path:

@@ -9,6 +9,7 @@ folder and renamed into place, so it is either complete or absent.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -26,6 +27,7 @@ import matplotlib.pyplot as plt
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from matplotlib.axes import Axes
 
+from . import __version__
 from .compare import Comparison, Group, Point
 
 TEMPLATES = Path(__file__).with_name("compare_templates")
@@ -177,6 +179,21 @@ def _environment() -> Environment:
     return env
 
 
+def report_key(comparison: Comparison, title: str) -> str:
+    """A fingerprint of what a report shows: the same key means the same report."""
+    data = json.dumps([__version__, title, comparison.to_dict()], sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def is_current(folder: Path, key: str) -> bool:
+    """Whether the report in ``folder`` was written from the same data (see report_key)."""
+    try:
+        data = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return data.get("key") == key and (folder / "index.html").is_file()
+
+
 def write_comparison_report(comparison: Comparison, folder: Path, title: str) -> Path:
     """Write ``index.html``, ``comparison.json`` and the charts (PNG) to ``folder``."""
     with atomic_folder(folder) as temp:
@@ -191,6 +208,7 @@ def write_comparison_report(comparison: Comparison, folder: Path, title: str) ->
             images[name] = base64.b64encode(buffer.getvalue()).decode("ascii")
         data = comparison.to_dict()
         data["title"] = title
+        data["key"] = report_key(comparison, title)
         (temp / "comparison.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
         )

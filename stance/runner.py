@@ -29,7 +29,13 @@ from urllib.parse import quote
 
 from .analysis import DocumentAnalysis
 from .compare import Comparison, compare, corpus_from_store
-from .compare_report import atomic_folder, remove_leftovers, write_comparison_report
+from .compare_report import (
+    atomic_folder,
+    is_current,
+    remove_leftovers,
+    report_key,
+    write_comparison_report,
+)
 from .config import RunConfig
 from .documents import Document
 from .engine import AUTO_SERIAL_LIMIT, Engine, analyze_all, get_engine
@@ -101,6 +107,7 @@ class RunOutcome:
     comparison: Comparison | None = None
     comparison_path: Path | None = None
     reports_written: int = 0
+    comparison_written: bool = False
     seconds: float = 0.0
 
     @property
@@ -133,8 +140,9 @@ class RunOutcome:
             line += f"no earlier period to compare {comparison.latest} with"
         else:
             line += "no dated document to compare"
-        if self.errors > c.get("failed", 0):
-            line += f"; {self.errors - c.get('failed', 0)} other errors"
+        other = self.errors - c.get("failed", 0)
+        if other > 0:
+            line += f"; {other} other error{'s' if other != 1 else ''} (see above)"
         return line
 
 
@@ -169,6 +177,7 @@ class Runner:
         analyzer = config.analyzer.build()
         self.settings = Settings(analyzer.version, parties_fingerprint(analyzer.party_set))
         self.names = {p.key: p.name for p in analyzer.parties} if config.parties else {}
+        self.unwritten: set[int] = set()
 
     def run(self) -> RunOutcome:
         started = time.perf_counter()
@@ -178,6 +187,7 @@ class Runner:
             remove_leftovers(self.config.output / DOCUMENTS)
             outcome = RunOutcome(store.start_run(str(self.config.path)), interrupted=interrupted)
             try:
+                (self.config.output / DOCUMENTS).mkdir(parents=True, exist_ok=True)
                 self._analyse(store, outcome)
                 self._repair_reports(store, outcome)
                 self._compare(store, outcome)
@@ -289,6 +299,7 @@ class Runner:
             try:
                 name = write_document_report(analysis, folder)
             except OSError as exc:
+                self.unwritten.add(analysis_id)  # not retried in this run
                 reason = f"cannot write its report: {exc.strerror or exc}"
                 p = Problem("error", analysis.document.path, reason, analysis.document.line)
                 store.store_batch(outcome.run_id, self.settings, [], [p])
@@ -305,7 +316,8 @@ class Runner:
         missing = [
             d.analysis_id
             for d in store.current_documents(self.settings)
-            if d.report is None or not (self.config.output / d.report).is_dir()
+            if d.analysis_id not in self.unwritten
+            and (d.report is None or not (self.config.output / d.report).is_dir())
         ]
         for start in range(0, len(missing), self.config.batch):
             chunk = missing[start : start + self.config.batch]
@@ -331,9 +343,11 @@ class Runner:
             title += f": {comparison.latest}"
             if comparison.previous:
                 title += f" against {comparison.previous}"
-        outcome.comparison_path = write_comparison_report(
-            comparison, self.config.output / COMPARISON, title
-        )
+        folder = self.config.output / COMPARISON
+        outcome.comparison_path = folder / "index.html"
+        if not is_current(folder, report_key(comparison, title)):
+            write_comparison_report(comparison, folder, title)
+            outcome.comparison_written = True
 
 
 class _Batch:

@@ -37,15 +37,16 @@ def test_first_run_analyses_everything_and_second_does_nothing(project):
     assert first.counts["new"] == 6 and first.counts.get("skipped", 0) == 0
     assert first.errors == 0 and first.status == "ok"
     before = table_counts(config.database)
-    report = folder / "reports" / "comparison" / "index.html"
-    stamp = report.stat().st_mtime_ns
+    assert first.comparison_written
+    files = {p: p.stat().st_mtime_ns for p in (folder / "reports").rglob("*")}
     second = run(config)
     assert second.counts == {"skipped": 6}
     after = table_counts(config.database)
     assert after == {**before, "runs": before["runs"] + 1}
     assert before["documents"] == before["analyses"] == before["sources"] == 6
-    assert second.reports_written == 0
-    assert report.stat().st_mtime_ns >= stamp
+    assert second.reports_written == 0 and not second.comparison_written
+    assert {p: p.stat().st_mtime_ns for p in (folder / "reports").rglob("*")} == files
+    assert second.summary().endswith(first.summary().split("; ")[-1])
     assert [p.period for p in second.comparison.groups[0].points] == list(periods)
 
 
