@@ -101,7 +101,7 @@ def change_chart(groups: Sequence[Group], ax: Axes, measure: str = "index") -> A
     ax.axvline(0, color=NEUTRAL, linewidth=0.8)
     ax.set_yticks(ys, [title for title, _ in rows])
     ax.invert_yaxis()
-    ax.set_xlabel("change from the previous period (bar) with its 95% interval (line)")
+    ax.set_xlabel("change (bar) and its 95% interval (line)")
     if not rows:
         ax.text(
             0.5, 0.5, "only one period so far", ha="center", va="center", transform=ax.transAxes

@@ -244,6 +244,10 @@ class _Checker:
         parties, lexicon = self.parties(), self.optional_path("lexicon")
         analyzer = AnalyzerConfig(parties, lexicon, None).build()  # errors name their file
         engine = self.data.get("engine", {})
+        name = self.choice(engine, "name", ENGINES, "auto", "engine")
+        scheduler = self.string(engine, "scheduler", "engine")
+        if scheduler is not None and name != "dask":
+            raise self.fail("'scheduler' is only used with name = \"dask\"", "scheduler", "engine")
         return RunConfig(
             path=self.path,
             inputs=self.inputs(),
@@ -255,9 +259,9 @@ class _Checker:
             output=self.path_setting("output", "reports"),
             database=self.path_setting("database", "stance.db"),
             encoding=self.encoding(),
-            engine=self.choice(engine, "name", ENGINES, "auto", "engine"),
+            engine=name,
             jobs=self.positive(engine, "jobs", None),
-            scheduler=self.string(engine, "scheduler", "engine"),
+            scheduler=scheduler,
             batch=self.positive(engine, "batch", DEFAULT_BATCH) or DEFAULT_BATCH,
         )
 
