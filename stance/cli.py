@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -18,6 +19,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
@@ -167,6 +169,39 @@ def engine_options(func: Callable) -> Callable:
         show_default=True,
         help="serial, processes, or auto (serial for a handful of files, else processes).",
     )(func)
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """The options of a command that analyses documents, gathered in one value."""
+
+    parties_file: str | None
+    speaker: str | None
+    lexicon: str | None
+    encoding: str
+    engine_name: str
+    jobs: int | None
+
+    def config(self) -> AnalyzerConfig:
+        return make_config(self.parties_file, self.lexicon, self.speaker)
+
+    def engine(self, paths: Iterable[str]) -> Engine:
+        return open_engine(self.engine_name, self.jobs, paths)
+
+
+def analysis_options(func: Callable) -> Callable:
+    """Add --parties, --speaker, --lexicon, --encoding, --engine and --jobs, passed to the
+    command as one ``options`` value."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        names = [f.name for f in fields(AnalysisOptions)]
+        options = AnalysisOptions(**{name: kwargs.pop(name) for name in names})
+        return func(*args, options=options, **kwargs)
+
+    for option in (engine_options, encoding_option, lexicon_option, speaker_option):
+        command = option(command)
+    return parties_option(command)
 
 
 def make_config(parties_file: str | None, lexicon: str | None, speaker: str | None):
@@ -613,11 +648,7 @@ def _duration(start: str, end: str | None) -> str:
     type=click.Choice(PERIOD_KINDS),
     help="With --config: group by this period instead of the config's.",
 )
-@parties_option
-@speaker_option
-@lexicon_option
-@encoding_option
-@engine_options
+@analysis_options
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
@@ -630,13 +661,8 @@ def compare_command(
     second: str,
     config_path: str | None,
     by: str | None,
-    parties_file: str | None,
-    speaker: str | None,
-    lexicon: str | None,
-    encoding: str,
-    engine_name: str,
-    jobs: int | None,
     out: str,
+    options: AnalysisOptions,
 ) -> int:
     """Compare two folders, two documents, or (with --config) two periods of the history.
 
@@ -649,15 +675,15 @@ def compare_command(
     else:
         if first == second:
             raise click.UsageError("FIRST and SECOND are the same")
-        config = make_config(parties_file, lexicon, speaker)
+        config = options.config()
         labelled = []
-        with open_engine(engine_name, jobs, [first, second]) as engine:
+        with options.engine([first, second]) as engine:
             for label in (first, second):
-                found = list(analyses(config, [label], encoding, problems, engine))
+                found = list(analyses(config, [label], options.encoding, problems, engine))
                 if not found:
                     raise InputError(label, "no document could be analysed here")
                 labelled += [(label, a) for a in found]
-        known = config.build().parties if parties_file else None
+        known = config.build().parties if options.parties_file else None
         names = {p.key: p.name for p in known} if known else {}
         order = {first: 0, second: 1}
         comparison = compare(

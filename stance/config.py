@@ -29,7 +29,6 @@ import datetime as dt
 import glob
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from typing import Any
 from .analysis import Analyzer
 from .documents import Document, iter_documents, parse_date
 from .engine import ENGINES, AnalyzerConfig
-from .errors import InputError, read_user_file, toml_error
+from .errors import InputError, parse_toml, read_user_file
 
 DEFAULT_NAME = "stance.toml"
 PERIOD_KINDS = ("day", "week", "month", "quarter", "year")
@@ -210,11 +209,7 @@ def load_config(path: str | os.PathLike[str]) -> RunConfig:
     path = Path(os.path.abspath(path))
     name = str(path)
     text = read_user_file(path, "config file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise toml_error(name, exc, text) from None
-    return _Checker(path, text, data).config()
+    return _Checker(path, text, parse_toml(text, name)).config()
 
 
 class _Checker:
