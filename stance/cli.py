@@ -199,9 +199,10 @@ def analysis_options(func: Callable) -> Callable:
         options = AnalysisOptions(**{name: kwargs.pop(name) for name in names})
         return func(*args, options=options, **kwargs)
 
+    decorated: Callable = command
     for option in (engine_options, encoding_option, lexicon_option, speaker_option):
-        command = option(command)
-    return parties_option(command)
+        decorated = option(decorated)
+    return parties_option(decorated)
 
 
 def make_config(parties_file: str | None, lexicon: str | None, speaker: str | None):
