@@ -13,6 +13,7 @@ report is rewritten for the latest period against the previous ones.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import itertools
 import json
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from .analysis import DocumentAnalysis
@@ -38,7 +40,7 @@ from .compare_report import (
 )
 from .config import RunConfig
 from .documents import Document
-from .engine import AUTO_SERIAL_LIMIT, Engine, analyze_all, get_engine
+from .engine import AUTO_SERIAL_LIMIT, AnalyzerConfig, Engine, analyze_document, get_engine
 from .errors import InputError, StanceError
 from .store import (
     BatchItem,
@@ -154,18 +156,43 @@ def document_folder_name(analysis: DocumentAnalysis) -> str:
     return f"{safe}-{digest}"
 
 
-def write_document_report(analysis: DocumentAnalysis, documents: Path) -> str:
-    """Write one document's report under ``documents``; returns its folder name.
+@dataclass
+class Rendered:
+    """An analysis and the files of its report, made in a worker; the driver installs them
+    (so a worker never writes to the output folder itself)."""
 
-    Until the reports package lands this writes the analysis as JSON; the folder appears
-    whole or not at all.
+    analysis: DocumentAnalysis
+    folder: str
+    files: dict[str, bytes]
+    error: str | None = None
+
+
+def render_report(analysis: DocumentAnalysis) -> Rendered:
+    """The files of one document's report.
+
+    Until the reports package lands this is the analysis as JSON.
     """
-    name = document_folder_name(analysis)
-    with atomic_folder(documents / name) as temp:
-        (temp / "analysis.json").write_text(
-            json.dumps(analysis.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-    return name
+    try:
+        data = json.dumps(analysis.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        return Rendered(analysis, document_folder_name(analysis), {}, f"cannot render: {exc}")
+    return Rendered(analysis, document_folder_name(analysis), {"analysis.json": data})
+
+
+def analyse_and_render(config: AnalyzerConfig, item: Document | InputError) -> Any:
+    """The worker's task: analyse a document and render its report."""
+    result = analyze_document(config, item)
+    return result if isinstance(result, InputError) else render_report(result)
+
+
+def install_report(rendered: Rendered, documents: Path) -> str:
+    """Put a rendered report in place under ``documents``, whole; its path from the output."""
+    if rendered.error:
+        raise OSError(rendered.error)
+    with atomic_folder(documents / rendered.folder) as temp:
+        for name, data in rendered.files.items():
+            (temp / name).write_bytes(data)
+    return f"{DOCUMENTS}/{rendered.folder}"
 
 
 class Runner:
@@ -177,7 +204,7 @@ class Runner:
         analyzer = config.analyzer.build()
         self.settings = Settings(analyzer.version, parties_fingerprint(analyzer.party_set))
         self.names = {p.key: p.name for p in analyzer.parties} if config.parties else {}
-        self.unwritten: set[int] = set()
+        self.unwritten: set[str | None] = set()  # documents whose report failed in this run
 
     def run(self) -> RunOutcome:
         started = time.perf_counter()
@@ -257,71 +284,84 @@ class Runner:
 
         items = work()
         head = list(itertools.islice(items, AUTO_SERIAL_LIMIT + 1))
+        task = functools.partial(analyse_and_render, self.config.analyzer)
         with self._engine(len(head)) as engine:
-            for result in analyze_all(self.config.analyzer, itertools.chain(head, items), engine):
+            for result in engine.map(task, itertools.chain(head, items)):
                 key, digest, state = pending.popleft()
                 if isinstance(result, InputError):
                     problem("error", result)
                     batch.count("failed")
                 else:
-                    for warning in result.warnings:
-                        problem("warning", warning, result.document)
-                    batch.items.append(BatchItem(key, digest, result.document, result))
+                    analysis = result.analysis
+                    for warning in analysis.warnings:
+                        problem("warning", warning, analysis.document)
+                    report = self._install(result, outcome, problem)
+                    batch.items.append(BatchItem(key, digest, analysis.document, analysis, report))
                     batch.count(state)
-                    batch.count("sentences", len(result.sentences))
+                    batch.count("sentences", len(analysis.sentences))
                     analysed.add(digest)
                 if len(batch.items) >= self.config.batch:
                     self._flush(store, batch, outcome)
             self._flush(store, batch, outcome)
 
-    def _engine(self, head: int) -> Engine:
-        few = head <= AUTO_SERIAL_LIMIT
-        return get_engine(self.config.engine, self.config.jobs, inputs=head if few else None)
+    def _engine(self, count: int) -> Engine:
+        few = count <= AUTO_SERIAL_LIMIT
+        return get_engine(self.config.engine, self.config.jobs, inputs=count if few else None)
+
+    def _install(
+        self, rendered: Rendered, outcome: RunOutcome, problem: Callable[..., None]
+    ) -> str | None:
+        """Install a report; a failure (a full disk) is an error of the run, not a crash."""
+        try:
+            report = install_report(rendered, self.config.output / DOCUMENTS)
+        except OSError as exc:
+            document = rendered.analysis.document
+            self.unwritten.add(document.path)
+            problem("error", f"cannot write its report: {exc.strerror or exc}", document)
+            return None
+        outcome.reports_written += 1
+        return report
 
     def _flush(self, store: Store, batch: _Batch, outcome: RunOutcome) -> None:
-        """Store the batch in one transaction, then write the reports of what it added."""
+        """Store the batch, with its reports' places, in one transaction."""
         if not (batch.items or batch.problems or batch.counts):
             return
-        added = store.store_batch(
-            outcome.run_id, self.settings, batch.items, batch.problems, batch.counts
-        )
+        store.store_batch(outcome.run_id, self.settings, batch.items, batch.problems, batch.counts)
         for name, value in batch.counts.items():
             outcome.counts[name] = outcome.counts.get(name, 0) + value
         batch.clear()
-        self._write_reports(store, added, outcome)
-
-    def _write_reports(
-        self, store: Store, analyses: list[tuple[int, DocumentAnalysis]], outcome: RunOutcome
-    ) -> None:
-        written = []
-        folder = self.config.output / DOCUMENTS
-        for analysis_id, analysis in analyses:
-            try:
-                name = write_document_report(analysis, folder)
-            except OSError as exc:
-                self.unwritten.add(analysis_id)  # not retried in this run
-                reason = f"cannot write its report: {exc.strerror or exc}"
-                p = Problem("error", analysis.document.path, reason, analysis.document.line)
-                store.store_batch(outcome.run_id, self.settings, [], [p])
-                outcome.problems.append(p)
-                self.report(p)
-                continue
-            written.append((analysis_id, f"{DOCUMENTS}/{name}"))
-        if written:
-            store.set_reports(written)
-            outcome.reports_written += len(written)
 
     def _repair_reports(self, store: Store, outcome: RunOutcome) -> None:
-        """Rebuild the reports of stored analyses whose report folder is missing."""
+        """Rebuild, from the database, the reports that are missing (a deleted folder, a full
+        disk, or a run killed before its reports were recorded)."""
         missing = [
             d.analysis_id
             for d in store.current_documents(self.settings)
-            if d.analysis_id not in self.unwritten
-            and (d.report is None or not (self.config.output / d.report).is_dir())
+            if (d.report is None or not (self.config.output / d.report).is_dir())
+            and d.path not in self.unwritten  # failed in this run: the next run tries again
         ]
-        for start in range(0, len(missing), self.config.batch):
-            chunk = missing[start : start + self.config.batch]
-            self._write_reports(store, [(i, store.load_analysis(i)) for i in chunk], outcome)
+        if not missing:
+            return
+        problems: list[Problem] = []
+
+        def problem(level: str, message: str, document: Document) -> None:
+            p = Problem(level, document.path, message, document.line)
+            problems.append(p)
+            outcome.problems.append(p)
+            self.report(p)
+
+        written = []
+        loaded = (store.load_analysis(i) for i in missing)
+        with self._engine(len(missing)) as engine:
+            for analysis_id, rendered in zip(
+                missing, engine.map(render_report, loaded), strict=True
+            ):
+                report = self._install(rendered, outcome, problem)
+                if report is not None:
+                    written.append((analysis_id, report))
+        store.set_reports(written)
+        if problems:
+            store.store_batch(outcome.run_id, self.settings, [], problems)
 
     # comparison ----------------------------------------------------------------------------
 

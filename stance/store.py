@@ -234,13 +234,15 @@ class StoredDocument:
 
 @dataclass
 class BatchItem:
-    """One document to store: where it was read, its hash, and its analysis (None when the
-    same content was analysed before and only the source now points to it)."""
+    """One document to store: where it was read, its hash, its analysis (None when the same
+    content was analysed before and only the source now points to it) and where its report
+    was written."""
 
     source: SourceKey
     content_hash: str
     document: Document
     analysis: DocumentAnalysis | None
+    report: str | None = None
 
 
 def now() -> str:
@@ -404,7 +406,7 @@ class Store:
                 document_id = self._document_id(db, item, run_id)
                 if item.analysis is not None:
                     analysis_id = self._insert_analysis(
-                        db, document_id, run_id, settings, item.analysis
+                        db, document_id, run_id, settings, item.analysis, item.report
                     )
                     if analysis_id is not None:
                         added.append((analysis_id, item.analysis))
@@ -456,11 +458,12 @@ class Store:
         run_id: int,
         settings: Settings,
         analysis: DocumentAnalysis,
+        report: str | None,
     ) -> int | None:
         row = db.execute(
             "INSERT INTO analyses (document_id, scorer_version, parties_hash, run_id, dyad, "
-            "party_source, parties, summary, warnings, sentence_count) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "party_source, parties, summary, warnings, sentence_count, report) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (document_id, scorer_version, parties_hash) DO NOTHING RETURNING id",
             (
                 document_id,
@@ -473,6 +476,7 @@ class Store:
                 json.dumps(analysis.summary, ensure_ascii=False),
                 json.dumps(list(analysis.warnings), ensure_ascii=False),
                 len(analysis.sentences),
+                report,
             ),
         ).fetchone()
         if row is None:

@@ -1,9 +1,11 @@
 """Write failures during a run: a full disk while writing reports, an unusable output folder."""
 
+import contextlib
 import errno
 import json
 import pathlib
 import sqlite3
+import subprocess
 
 import matplotlib.figure
 import pytest
@@ -38,21 +40,22 @@ def test_disk_full_while_writing_a_document_report(project, monkeypatch):
     old_report = (old_folder / "analysis.json").read_bytes()
     before = visible(documents)
     write_doc(folder / "incoming", "b.txt", 0, 9, 0, date="2024-02-10")
-    original = pathlib.Path.write_text
+    for method in ("write_text", "write_bytes"):
+        original = getattr(pathlib.Path, method)
 
-    def write_text(self, *args, **kwargs):
-        if self.parent.name.startswith(".tmp-") and self.name == "analysis.json":
-            disk_full()
-        return original(self, *args, **kwargs)
+        def full(self, *args, _original=original, **kwargs):
+            if self.parent.parent.name == "documents" and self.parent.name.startswith(".tmp-"):
+                disk_full()
+            return _original(self, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "write_text", write_text)
+        monkeypatch.setattr(pathlib.Path, method, full)
     result = CliRunner().invoke(cli, ["run", "--config", str(path)])
     assert result.exit_code == EXIT_INPUTS_FAILED
     assert "b.txt: cannot write its report: No space left on device" in result.stderr
     assert "1 changed" in result.stdout and "1 other error (see above)" in result.stdout
     assert (old_folder / "analysis.json").read_bytes() == old_report  # the previous report
     assert visible(documents) == before  # nothing half-written
-    monkeypatch.setattr(pathlib.Path, "write_text", original)
+    monkeypatch.undo()
     repaired = CliRunner().invoke(cli, ["run", "--config", str(path)])
     assert repaired.exit_code == EXIT_OK and "2 skipped" in repaired.stdout
     data = json.loads((old_folder / "analysis.json").read_text(encoding="utf-8"))
@@ -93,3 +96,57 @@ def test_an_output_folder_that_cannot_be_created(project):
     assert len(result.stderr.strip().splitlines()) == 1
     listing = CliRunner().invoke(cli, ["history", "--config", str(path)])
     assert listing.stdout.splitlines()[1].split()[3] == "failed"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MiB tmpfs, where mounting is allowed (root); skipped elsewhere."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def fill(folder: pathlib.Path) -> pathlib.Path:
+    """Fill the file system of ``folder`` to the last byte."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        for size in (65536, 1):
+            with contextlib.suppress(OSError):
+                while True:
+                    handle.write(b"\0" * size)
+    return filler
+
+
+def test_a_really_full_disk(tmp_path, small_disk):
+    incoming = tmp_path / "incoming"
+    write_doc(incoming, "a.txt", 6, 1, 1, date="2024-01-10")
+    write_doc(incoming, "b.txt", 1, 6, 1, date="2024-02-10")
+    path = write_config(tmp_path, period='"month"', output=f'"{small_disk / "reports"}"')
+    assert CliRunner().invoke(cli, ["run", "--config", str(path)]).exit_code == EXIT_OK
+    reports = small_disk / "reports"
+    before = {p: p.read_bytes() for p in reports.rglob("*") if p.is_file()}
+    write_doc(incoming, "b.txt", 0, 9, 0, date="2024-02-10")
+    write_doc(incoming, "c.txt", 0, 4, 0, date="2024-03-10")
+    filler = fill(small_disk)
+    result = CliRunner().invoke(cli, ["run", "--config", str(path)])
+    assert result.exit_code == EXIT_RUN_FAILED
+    assert "cannot write its report: No space left on device" in result.stderr
+    assert result.stderr.strip().endswith("error: the run failed: No space left on device")
+    after = {p: p.read_bytes() for p in reports.rglob("*") if p.is_file()}
+    assert after == before  # every earlier report intact, nothing half-written left
+    filler.unlink()
+    again = CliRunner().invoke(cli, ["run", "--config", str(path)])
+    assert again.exit_code == EXIT_OK, again.output
+    assert "3 skipped" in again.stdout
+    comparison = json.loads((reports / "comparison" / "comparison.json").read_text())
+    assert comparison["latest"] == "2024-03" and len(comparison["documents"]) == 3
+    db = sqlite3.connect(tmp_path / "stance.db")
+    assert db.execute("SELECT count(*) FROM analyses WHERE report IS NULL").fetchone() == (0,)
