@@ -40,6 +40,11 @@ MAX_TICKS = 14
 DPI = 110
 
 
+def plain(text: str) -> str:
+    """Text for a chart label shown as written (a ``$`` would start matplotlib's mathtext)."""
+    return text.replace("$", r"\$")
+
+
 def period_chart(points: Sequence[Point], ax: Axes, measure: str = "index") -> Axes:
     """A measure per period with its 95% band; shifts from the previous period ringed."""
     xs = range(len(points))
@@ -80,7 +85,7 @@ def period_chart(points: Sequence[Point], ax: Axes, measure: str = "index") -> A
 def _period_ticks(ax: Axes, labels: list[str]) -> None:
     step = max(1, -(-len(labels) // MAX_TICKS))
     ticks = list(range(0, len(labels), step))
-    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=45 if len(labels) > 6 else 0)
+    ax.set_xticks(ticks, [plain(labels[i]) for i in ticks], rotation=45 if len(labels) > 6 else 0)
     ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
 
 
@@ -99,7 +104,7 @@ def change_chart(groups: Sequence[Group], ax: Axes, measure: str = "index") -> A
             low, high = change.interval
             ax.plot([low, high], [y, y], color=LINE, linewidth=1.5)
     ax.axvline(0, color=NEUTRAL, linewidth=0.8)
-    ax.set_yticks(ys, [title for title, _ in rows])
+    ax.set_yticks(ys, [plain(title) for title, _ in rows])
     ax.invert_yaxis()
     ax.set_xlabel("change (bar) and its 95% interval (line)")
     if not rows:
@@ -111,8 +116,9 @@ def change_chart(groups: Sequence[Group], ax: Axes, measure: str = "index") -> A
 
 def group_figure(group: Group) -> plt.Figure:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), dpi=DPI)
-    period_chart(group.points, left, "index").set_title(f"{group.title}: convergence index")
-    period_chart(group.points, right, "tone").set_title(f"{group.title}: mean tone")
+    title = plain(group.title)
+    period_chart(group.points, left, "index").set_title(f"{title}: convergence index")
+    period_chart(group.points, right, "tone").set_title(f"{title}: mean tone")
     fig.tight_layout()
     return fig
 

@@ -193,6 +193,9 @@ def test_change_chart_has_one_bar_per_group_and_colours_shifts():
     assert len(bars) == len(result.groups) == 3
     assert all(matplotlib.colors.to_hex(b.get_facecolor()) == ACCENT.lower() for b in bars)
     assert [t.get_text() for t in ax.get_yticklabels()] == [g.title for g in result.groups]
+    result.groups[1].title = "a $b$ c"
+    change_chart(result.groups, ax, "index")
+    assert "a \\$b\\$ c" in [t.get_text() for t in ax.get_yticklabels()]
     plt.close(fig)
 
 
@@ -214,7 +217,7 @@ def hostile_comparison():
     rows = rows_for(0, (12, 0, 0), "PAK", IMG) + rows_for(1, (0, 12, 0), IMG, "PAK")
     return compare(
         Corpus(documents, rows, lambda d, i: HOSTILE + IMG),
-        names={"PAK": HOSTILE, IMG: IMG},
+        names={"PAK": HOSTILE + " $x^2$ $\\frac{", IMG: IMG},
         period_by=HOSTILE,
     )
 
