@@ -172,11 +172,12 @@ def render_report(analysis: DocumentAnalysis) -> Rendered:
 
     Until the reports package lands this is the analysis as JSON.
     """
+    folder = document_folder_name(analysis)
     try:
         data = json.dumps(analysis.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        return Rendered(analysis, document_folder_name(analysis), {}, f"cannot render: {exc}")
-    return Rendered(analysis, document_folder_name(analysis), {"analysis.json": data})
+    except Exception as exc:  # one document's report must not stop the run
+        return Rendered(analysis, folder, {}, f"{type(exc).__name__}: {exc}")
+    return Rendered(analysis, folder, {"analysis.json": data})
 
 
 def analyse_and_render(config: AnalyzerConfig, item: Document | InputError) -> Any:
@@ -187,8 +188,6 @@ def analyse_and_render(config: AnalyzerConfig, item: Document | InputError) -> A
 
 def install_report(rendered: Rendered, documents: Path) -> str:
     """Put a rendered report in place under ``documents``, whole; its path from the output."""
-    if rendered.error:
-        raise OSError(rendered.error)
     with atomic_folder(documents / rendered.folder) as temp:
         for name, data in rendered.files.items():
             (temp / name).write_bytes(data)
@@ -312,10 +311,14 @@ class Runner:
         self, rendered: Rendered, outcome: RunOutcome, problem: Callable[..., None]
     ) -> str | None:
         """Install a report; a failure (a full disk) is an error of the run, not a crash."""
+        document = rendered.analysis.document
+        if rendered.error:
+            self.unwritten.add(document.path)
+            problem("error", f"cannot render its report: {rendered.error}", document)
+            return None
         try:
             report = install_report(rendered, self.config.output / DOCUMENTS)
         except OSError as exc:
-            document = rendered.analysis.document
             self.unwritten.add(document.path)
             problem("error", f"cannot write its report: {exc.strerror or exc}", document)
             return None

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from history_corpus import write_config, write_doc
 
+from stance import runner
 from stance.cli import EXIT_INPUTS_FAILED, EXIT_OK, EXIT_RUN_FAILED, cli
 
 
@@ -150,3 +151,24 @@ def test_a_really_full_disk(tmp_path, small_disk):
     assert comparison["latest"] == "2024-03" and len(comparison["documents"]) == 3
     db = sqlite3.connect(tmp_path / "stance.db")
     assert db.execute("SELECT count(*) FROM analyses WHERE report IS NULL").fetchone() == (0,)
+
+
+def test_a_report_that_cannot_be_rendered_is_an_error_of_the_run(project, monkeypatch):
+    folder, path = project
+    write_doc(folder / "incoming", "c.txt", 2, 2, 0, date="2024-03-10")
+    real = runner.render_report
+
+    def broken(analysis):
+        if analysis.document.id == "c":
+            return runner.Rendered(analysis, "c", {}, "ParseException: bad label")
+        return real(analysis)
+
+    monkeypatch.setattr(runner, "render_report", broken)
+    result = CliRunner().invoke(cli, ["run", "--config", str(path)])
+    assert result.exit_code == EXIT_INPUTS_FAILED
+    assert "c.txt: cannot render its report: ParseException: bad label" in result.stderr
+    assert "1 new" in result.stdout
+    monkeypatch.undo()
+    again = CliRunner().invoke(cli, ["run", "--config", str(path)])
+    assert again.exit_code == EXIT_OK and "3 skipped" in again.stdout
+    assert len([p for p in (folder / "reports" / "documents").iterdir()]) == 3
