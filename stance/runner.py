@@ -4,21 +4,18 @@ A run takes the run lock (a ``lockf`` lock on ``<database>.lock``: the kernel re
 the process dies, however it dies, and worker processes do not inherit it), marks runs left
 ``running`` by a killed process as ``interrupted``, reads every input, and analyses only the
 documents that are new, changed, or not yet analysed with the current scorer version and
-parties. Results are stored one transaction per batch; each document's report is written to a
-hidden folder and renamed into place. Reports missing for any stored analysis (a run killed
-between its commit and its report) are rebuilt from the database. Last, the comparison
-report is rewritten for the latest period against the previous ones.
+parties. Each worker analyses a document and writes its report (:mod:`stance.report`: a
+hidden folder renamed into place); results, with the place of their report, are stored one
+transaction per batch. Reports missing for any stored analysis are rebuilt from the database.
+Last, the comparison report is rewritten for the latest period against the previous ones.
 """
 
 from __future__ import annotations
 
 import fcntl
 import functools
-import hashlib
 import itertools
-import json
 import os
-import re
 import threading
 import time
 from collections import deque
@@ -26,22 +23,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from .analysis import DocumentAnalysis
 from .compare import Comparison, compare, corpus_from_store
-from .compare_report import (
-    atomic_folder,
-    is_current,
-    remove_leftovers,
-    report_key,
-    write_comparison_report,
-)
+from .compare_report import is_current, report_key, write_comparison_report
 from .config import RunConfig
 from .documents import Document
 from .engine import AUTO_SERIAL_LIMIT, AnalyzerConfig, Engine, analyze_document, get_engine
 from .errors import InputError, StanceError
+from .report.paths import document_key, folder_name
+from .report.writer import INDEX_FILE, sweep_leftovers, write_index, write_report
 from .store import (
     BatchItem,
     Problem,
@@ -53,7 +45,7 @@ from .store import (
 )
 
 DOCUMENTS = "documents"
-REPORT_PAGE = "analysis.json"
+REPORT_PAGE = INDEX_FILE
 COMPARISON = "comparison"
 
 
@@ -148,50 +140,41 @@ class RunOutcome:
         return line
 
 
-def document_folder_name(analysis: DocumentAnalysis) -> str:
-    """A safe, unique folder name for a document's report: its id made safe plus a hash."""
-    doc = analysis.document
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.id).strip("-.")[:80] or "document"
-    digest = hashlib.sha256(f"{doc.path}\0{doc.id}".encode()).hexdigest()[:8]
-    return f"{safe}-{digest}"
+@dataclass(frozen=True)
+class ReportJob:
+    """What a worker needs to analyse a document and write its report: small, picklable."""
+
+    config: AnalyzerConfig
+    documents: str
 
 
 @dataclass
-class Rendered:
-    """An analysis and the files of its report, made in a worker; the driver installs them
-    (so a worker never writes to the output folder itself)."""
+class Reported:
+    """A document analysed by a worker, with its report's folder or why it has none."""
 
     analysis: DocumentAnalysis
     folder: str
-    files: dict[str, bytes]
     error: str | None = None
 
 
-def render_report(analysis: DocumentAnalysis) -> Rendered:
-    """The files of one document's report.
-
-    Until the reports package lands this is the analysis as JSON.
-    """
-    folder = document_folder_name(analysis)
+def report_analysis(job: ReportJob, analysis: DocumentAnalysis) -> Reported:
+    """Write one document's report (a whole folder or nothing); a failure is reported back,
+    never raised, so one report cannot stop a run."""
+    doc = analysis.document
+    folder = folder_name(doc.id, document_key(doc))
     try:
-        data = json.dumps(analysis.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-    except Exception as exc:  # one document's report must not stop the run
-        return Rendered(analysis, folder, {}, f"{type(exc).__name__}: {exc}")
-    return Rendered(analysis, folder, {"analysis.json": data})
+        write_report(analysis, job.documents, folder)
+    except OSError as exc:
+        return Reported(analysis, folder, f"cannot write its report: {exc.strerror or exc}")
+    except Exception as exc:
+        return Reported(analysis, folder, f"cannot draw its report: {type(exc).__name__}: {exc}")
+    return Reported(analysis, folder)
 
 
-def analyse_and_render(config: AnalyzerConfig, item: Document | InputError) -> Any:
-    """The worker's task: analyse a document and render its report."""
-    result = analyze_document(config, item)
-    return result if isinstance(result, InputError) else render_report(result)
-
-
-def install_report(rendered: Rendered, documents: Path) -> str:
-    """Put a rendered report in place under ``documents``, whole; its path from the output."""
-    with atomic_folder(documents / rendered.folder) as temp:
-        for name, data in rendered.files.items():
-            (temp / name).write_bytes(data)
-    return f"{DOCUMENTS}/{rendered.folder}"
+def analyse_and_report(job: ReportJob, item: Document | InputError) -> Reported | InputError:
+    """The workers' task in a run: analyse one document, then write its report."""
+    result = analyze_document(job.config, item)
+    return result if isinstance(result, InputError) else report_analysis(job, result)
 
 
 class Runner:
@@ -204,18 +187,22 @@ class Runner:
         self.settings = Settings(analyzer.version, parties_fingerprint(analyzer.party_set))
         self.names = {p.key: p.name for p in analyzer.parties} if config.parties else {}
         self.unwritten: set[str | None] = set()  # documents whose report failed in this run
+        self.job = ReportJob(config.analyzer, str(config.output / DOCUMENTS))
 
     def run(self) -> RunOutcome:
         started = time.perf_counter()
         with run_lock(self.config.database), Store(self.config.database) as store:
             interrupted = store.mark_interrupted()
-            remove_leftovers(self.config.output)
-            remove_leftovers(self.config.output / DOCUMENTS)
             outcome = RunOutcome(store.start_run(str(self.config.path)), interrupted=interrupted)
             try:
-                (self.config.output / DOCUMENTS).mkdir(parents=True, exist_ok=True)
+                documents = self.config.output / DOCUMENTS
+                documents.mkdir(parents=True, exist_ok=True)
+                for folder in (self.config.output, documents):  # what a killed run left
+                    sweep_leftovers(folder, older_than=0)
                 self._analyse(store, outcome)
                 self._repair_reports(store, outcome)
+                if outcome.reports_written or not (documents / INDEX_FILE).exists():
+                    write_index(documents)
                 self._compare(store, outcome)
             except KeyboardInterrupt:
                 store.finish_run(outcome.run_id, "interrupted", message="stopped by the user")
@@ -283,7 +270,7 @@ class Runner:
 
         items = work()
         head = list(itertools.islice(items, AUTO_SERIAL_LIMIT + 1))
-        task = functools.partial(analyse_and_render, self.config.analyzer)
+        task = functools.partial(analyse_and_report, self.job)
         with self._engine(len(head)) as engine:
             for result in engine.map(task, itertools.chain(head, items)):
                 key, digest, state = pending.popleft()
@@ -308,22 +295,15 @@ class Runner:
         return get_engine(self.config.engine, self.config.jobs, inputs=count if few else None)
 
     def _install(
-        self, rendered: Rendered, outcome: RunOutcome, problem: Callable[..., None]
+        self, reported: Reported, outcome: RunOutcome, problem: Callable[..., None]
     ) -> str | None:
-        """Install a report; a failure (a full disk) is an error of the run, not a crash."""
-        document = rendered.analysis.document
-        if rendered.error:
-            self.unwritten.add(document.path)
-            problem("error", f"cannot render its report: {rendered.error}", document)
-            return None
-        try:
-            report = install_report(rendered, self.config.output / DOCUMENTS)
-        except OSError as exc:
-            self.unwritten.add(document.path)
-            problem("error", f"cannot write its report: {exc.strerror or exc}", document)
+        """Where a report went; a failure (a full disk) is an error of the run, not a crash."""
+        if reported.error:
+            self.unwritten.add(reported.analysis.document.path)
+            problem("error", reported.error, reported.analysis.document)
             return None
         outcome.reports_written += 1
-        return report
+        return f"{DOCUMENTS}/{reported.folder}"
 
     def _flush(self, store: Store, batch: _Batch, outcome: RunOutcome) -> None:
         """Store the batch, with its reports' places, in one transaction."""
@@ -355,11 +335,10 @@ class Runner:
 
         written = []
         loaded = (store.load_analysis(i) for i in missing)
+        task = functools.partial(report_analysis, self.job)
         with self._engine(len(missing)) as engine:
-            for analysis_id, rendered in zip(
-                missing, engine.map(render_report, loaded), strict=True
-            ):
-                report = self._install(rendered, outcome, problem)
+            for analysis_id, reported in zip(missing, engine.map(task, loaded), strict=True):
+                report = self._install(reported, outcome, problem)
                 if report is not None:
                     written.append((analysis_id, report))
         store.set_reports(written)
@@ -387,9 +366,10 @@ class Runner:
             if comparison.previous:
                 title += f" against {comparison.previous}"
         folder = self.config.output / COMPARISON
-        outcome.comparison_path = folder / "index.html"
+        outcome.comparison_path = folder / INDEX_FILE
         if not is_current(folder, report_key(comparison, title)):
-            write_comparison_report(comparison, folder, title)
+            index = f"../{DOCUMENTS}/{INDEX_FILE}"
+            write_comparison_report(comparison, folder, title, index)
             outcome.comparison_written = True
 
 

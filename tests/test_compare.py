@@ -22,13 +22,13 @@ from stance.compare import (
     tone_interval,
 )
 from stance.compare_report import (
-    ACCENT,
     change_chart,
     period_chart,
     relative_href,
     write_comparison_report,
 )
 from stance.config import load_config
+from stance.report.theme import CONVERGENCE, DIVERGENCE
 from stance.runner import run
 from stance.summary import index_interval
 
@@ -178,7 +178,7 @@ def test_period_chart_draws_points_bands_and_shift_rings():
     assert period_chart(result.groups[0].points, ax, "index") is ax
     (line,) = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
     assert list(line.get_ydata()) == [0.5, -0.5714, -0.5714]
-    rings = [c for c in ax.collections if c.get_label() == "shift"]
+    rings = [c for c in ax.collections if c.get_label() == "shift from the previous period"]
     assert len(rings) == 1 and len(rings[0].get_offsets()) == 1
     assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B", "C"]
     assert ax.get_ylabel() == "convergence index"
@@ -191,7 +191,15 @@ def test_change_chart_has_one_bar_per_group_and_colours_shifts():
     assert change_chart(result.groups, ax, "index") is ax
     bars = ax.patches
     assert len(bars) == len(result.groups) == 3
-    assert all(matplotlib.colors.to_hex(b.get_facecolor()) == ACCENT.lower() for b in bars)
+    # every group moved toward divergence, beyond its interval: solid vermillion bars
+    assert {matplotlib.colors.to_hex(b.get_facecolor()) for b in bars} == {DIVERGENCE.lower()}
+    assert {b.get_alpha() for b in bars} == {1.0}
+    small = compare(corpus(("A", (6, 5, 1)), ("B", (7, 4, 1))))
+    fig2, ax2 = plt.subplots()
+    (bar, *_) = change_chart(small.groups, ax2, "index").patches
+    assert matplotlib.colors.to_hex(bar.get_facecolor()) == CONVERGENCE.lower()
+    assert bar.get_alpha() < 1  # not a shift: pale
+    plt.close(fig2)
     assert [t.get_text() for t in ax.get_yticklabels()] == [g.title for g in result.groups]
     result.groups[1].title = "a $b$ c"
     change_chart(result.groups, ax, "index")

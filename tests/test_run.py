@@ -13,6 +13,7 @@ from history_corpus import FILENAME_DATES, quarterly_corpus, write_config, write
 
 from stance.cli import EXIT_INPUTS_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, cli
 from stance.config import load_config
+from stance.report.writer import TEMP_PREFIX
 from stance.runner import RunLocked, run, run_lock
 from stance.store import Store
 from stance.summary import convergence_index
@@ -151,7 +152,7 @@ def test_reports_are_written_and_rebuilt_when_missing(project):
     folder, path, _ = project
     config = load_config(path)
     run(config)
-    documents = sorted((folder / "reports" / "documents").iterdir())
+    documents = sorted(p for p in (folder / "reports" / "documents").iterdir() if p.is_dir())
     assert len(documents) == 6
     data = json.loads((documents[0] / "analysis.json").read_text(encoding="utf-8"))
     assert data["sentences"]
@@ -159,13 +160,13 @@ def test_reports_are_written_and_rebuilt_when_missing(project):
         for file in leftover.iterdir():
             file.unlink()
         leftover.rmdir()
-    (folder / "reports" / "documents" / ".tmp-half-written-123").mkdir()
+    (folder / "reports" / "documents" / f"{TEMP_PREFIX}half-written").mkdir()
     outcome = run(config)
     assert outcome.reports_written == 2 and outcome.counts == {"skipped": 6}
     rebuilt = json.loads((documents[1] / "analysis.json").read_text(encoding="utf-8"))
     assert rebuilt["sentences"] and rebuilt["metadata"]["id"]
     names = sorted(p.name for p in (folder / "reports" / "documents").iterdir())
-    assert names == [p.name for p in documents]
+    assert names == sorted([*(p.name for p in documents), "index.html"])
 
 
 def test_comparison_links_point_at_document_reports(project):

@@ -7,13 +7,13 @@ import pathlib
 import sqlite3
 import subprocess
 
-import matplotlib.figure
 import pytest
 from click.testing import CliRunner
 from history_corpus import write_config, write_doc
 
 from stance import runner
 from stance.cli import EXIT_INPUTS_FAILED, EXIT_OK, EXIT_RUN_FAILED, cli
+from stance.report.writer import TEMP_PREFIX
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_disk_full_while_writing_a_document_report(project, monkeypatch):
         original = getattr(pathlib.Path, method)
 
         def full(self, *args, _original=original, **kwargs):
-            if self.parent.parent.name == "documents" and self.parent.name.startswith(".tmp-"):
+            if self.parent.parent.name == "documents" and self.parent.name.startswith(TEMP_PREFIX):
                 disk_full()
             return _original(self, *args, **kwargs)
 
@@ -68,7 +68,14 @@ def test_disk_full_while_writing_the_comparison(project, monkeypatch):
     comparison = folder / "reports" / "comparison"
     old = {p.name: p.read_bytes() for p in comparison.iterdir()}
     write_doc(folder / "incoming", "c.txt", 0, 5, 0, date="2024-03-10")
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", disk_full)
+    original = pathlib.Path.write_bytes
+
+    def write_bytes(self, *args, **kwargs):
+        if self.parent.parent.name == "reports" and self.parent.name.startswith(TEMP_PREFIX):
+            disk_full()  # the comparison folder (document reports are under reports/documents)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", write_bytes)
     result = CliRunner().invoke(cli, ["run", "--config", str(path)])
     assert result.exit_code == EXIT_RUN_FAILED
     assert result.stderr.strip() == "error: the run failed: No space left on device"
@@ -156,19 +163,19 @@ def test_a_really_full_disk(tmp_path, small_disk):
 def test_a_report_that_cannot_be_rendered_is_an_error_of_the_run(project, monkeypatch):
     folder, path = project
     write_doc(folder / "incoming", "c.txt", 2, 2, 0, date="2024-03-10")
-    real = runner.render_report
+    real = runner.write_report
 
-    def broken(analysis):
+    def broken(analysis, *args, **kwargs):
         if analysis.document.id == "c":
-            return runner.Rendered(analysis, "c", {}, "ParseException: bad label")
-        return real(analysis)
+            raise ValueError("bad label")
+        return real(analysis, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "render_report", broken)
+    monkeypatch.setattr(runner, "write_report", broken)
     result = CliRunner().invoke(cli, ["run", "--config", str(path)])
     assert result.exit_code == EXIT_INPUTS_FAILED
-    assert "c.txt: cannot render its report: ParseException: bad label" in result.stderr
+    assert "c.txt: cannot draw its report: ValueError: bad label" in result.stderr
     assert "1 new" in result.stdout
     monkeypatch.undo()
     again = CliRunner().invoke(cli, ["run", "--config", str(path)])
     assert again.exit_code == EXIT_OK and "3 skipped" in again.stdout
-    assert len([p for p in (folder / "reports" / "documents").iterdir()]) == 3
+    assert len([p for p in (folder / "reports" / "documents").iterdir() if p.is_dir()]) == 3

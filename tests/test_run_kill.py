@@ -65,14 +65,16 @@ def wait_for(predicate, proc: subprocess.Popen, timeout: float = 120) -> None:
 
 
 def check_visible_reports(output: Path) -> None:
-    """Every visible report folder is complete (hidden .tmp- folders are not visible)."""
+    """Every visible report folder is complete (hidden temporary folders are not visible)."""
     documents = output / "documents"
     if documents.exists():
         for folder in documents.iterdir():
-            if folder.name.startswith("."):
+            if folder.name.startswith(".") or not folder.is_dir():
                 continue
-            data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
-            assert data["sentences"]
+            entry = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+            assert sorted(entry["files"]) == sorted(p.name for p in folder.iterdir())
+            assert json.loads((folder / "analysis.json").read_text(encoding="utf-8"))["sentences"]
+            assert (folder / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     comparison = output / "comparison"
     if comparison.exists():
         assert (comparison / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
@@ -97,7 +99,7 @@ def check_repaired(folder: Path) -> None:
     assert statuses[0] == "interrupted" and statuses[-1] == "ok"
     assert "running" not in statuses
     reports = folder / "reports" / "documents"
-    assert len([p for p in reports.iterdir() if not p.name.startswith(".")]) == DOCUMENTS
+    assert len([p for p in reports.iterdir() if p.is_dir() and p.name[0] != "."]) == DOCUMENTS
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]
     check_visible_reports(folder / "reports")
 
