@@ -244,8 +244,8 @@ def test_a_run_refuses_while_another_process_holds_the_lock(project):
 def test_two_runs_started_together(tmp_path):
     """Both start at once: one works, the other refuses at once with its exit code."""
     incoming = tmp_path / "incoming"
-    for i in range(40):
-        write_doc(incoming, f"d{i:02d}.txt", 60, 60, 30, date=f"2024-{1 + i % 12:02d}-10")
+    for i in range(12):
+        write_doc(incoming, f"d{i:02d}.txt", 20, 20, 10, date=f"2024-{1 + i % 12:02d}-10")
     path = write_config(tmp_path, period='"quarter"')
     command = [sys.executable, "-m", "stance", "run", "--config", str(path)]
     procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
@@ -260,7 +260,7 @@ def test_two_runs_started_together(tmp_path):
     db = sqlite3.connect(tmp_path / "stance.db")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*), min(status) FROM runs").fetchone() == (1, "ok")
-    assert db.execute("SELECT count(*) FROM analyses").fetchone()[0] == 40
+    assert db.execute("SELECT count(*) FROM analyses").fetchone()[0] == 12
 
 
 def test_cli_run_prints_one_summary_line(project):
