@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from . import __version__
 from .compare import MIN_SENTENCES, Comparison, Group, Point
 from .report import theme
-from .report.charts import message
+from .report.charts import legend_below, message
 from .report.figures import save_figure
 from .report.html import environment
 from .report.theme import CONVERGENCE, DIVERGENCE, INK, MUTED, plain
@@ -84,7 +84,7 @@ def period_chart(points: Sequence[Point], ax: Axes, measure: str = "index") -> A
         ax.set_ylim(-span, span)
     _period_ticks(ax, [p.period for p in points])
     ax.set_xlabel("period")
-    ax.legend(loc="lower left", fontsize="small")
+    legend_below(ax, ncol=3)
     return ax
 
 
