@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -87,35 +88,25 @@ def stance(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/tmp/ungdc"))
-    parser.add_argument("--work", type=Path, default=Path("/tmp/stance-ungdc-cycle"))
-    parser.add_argument("--countries", nargs=2, default=["PAK", "IND"], metavar="ISO3")
-    parser.add_argument("--engine", default="processes")
-    parser.add_argument("--jobs", type=int)
-    args = parser.parse_args()
-
-    txt = corpus_folder(args.corpus)
-    shutil.rmtree(args.work, ignore_errors=True)
-    args.work.mkdir(parents=True)
-    config = write_config(args.work, txt, args.countries, args.engine, args.jobs)
-    print(f"config: {config}")
-
+def cycle(work: Path, txt: Path, args: argparse.Namespace) -> tuple[list[float], bool]:
+    """A fresh project, run twice; the wall time of each run and whether the second was idle."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    config = write_config(work, txt, args.countries, args.engine, args.jobs)
+    times = []
     for attempt in (1, 2):
         started = time.perf_counter()
         result = stance("run", "--config", str(config), "--quiet")
-        seconds = time.perf_counter() - started
+        times.append(time.perf_counter() - started)
         sys.stderr.write(result.stderr)
-        print(f"run {attempt}: exit {result.returncode}, wall time {seconds:.1f} s")
+        print(f"run {attempt}: exit {result.returncode}, wall time {times[-1]:.1f} s")
         print("  " + result.stdout.strip().replace("\n", "\n  "))
         if result.returncode not in (0, 2):
-            return result.returncode
-
+            sys.exit(result.returncode)
     history = json.loads(stance("history", "--config", str(config), "--format", "json").stdout)
     first, second = history[-1], history[-2]
     comparison = json.loads(
-        (args.work / "reports" / "comparison" / "comparison.json").read_text(encoding="utf-8")
+        (work / "reports" / "comparison" / "comparison.json").read_text(encoding="utf-8")
     )
     print(
         f"documents {first['new']}, sentences {first['sentences']}, "
@@ -130,9 +121,36 @@ def main() -> int:
             f"[{low:+.3f}, {high:+.3f}] {shift['direction']}"
         )
     idle = second["new"] + second["changed"] + second["rescored"] + second["sentences"]
-    verdict = "no work" if idle == 0 else "WORK DONE"
-    print(f"second run: {second['skipped']} skipped, {idle} analysed: {verdict}")
-    return 0 if idle == 0 else 1
+    print(f"second run: {second['skipped']} skipped, {idle} analysed")
+    return times, idle == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=Path("/tmp/ungdc"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/stance-ungdc-cycle"))
+    parser.add_argument("--countries", nargs=2, default=["PAK", "IND"], metavar="ISO3")
+    parser.add_argument("--engine", default="processes")
+    parser.add_argument("--jobs", type=int)
+    parser.add_argument("--repeat", type=int, default=1, help="cycles to time (medians)")
+    args = parser.parse_args()
+
+    txt = corpus_folder(args.corpus)
+    print(f"project: {args.work}")
+    runs = []
+    for _ in range(args.repeat):
+        times, idle = cycle(args.work, txt, args)
+        if not idle:
+            print("the second run did work: it should have found nothing to do")
+            return 1
+        runs.append(times)
+    first = statistics.median(t[0] for t in runs)
+    second = statistics.median(t[1] for t in runs)
+    print(
+        f"median wall time over {len(runs)} cycle(s): first run {first:.1f} s, "
+        f"second run {second:.1f} s (no work)"
+    )
+    return 0
 
 
 if __name__ == "__main__":
