@@ -118,7 +118,7 @@ def test_too_few_sentences_are_not_tested():
     assert change.delta == round(-30 / 32 - (MIN_SENTENCES - 1) / (MIN_SENTENCES + 1), 4)
 
 
-def test_periods_are_ordered_and_gaps_have_no_change():
+def test_periods_are_ordered_and_gaps_have_no_change(tmp_path):
     data = corpus(("2024-03", (5, 5, 0)), ("2024-01", (12, 0, 0)))
     data.documents.append(DocumentRef("empty", "2024-02"))
     result = compare(data, period_by="month")
@@ -126,6 +126,9 @@ def test_periods_are_ordered_and_gaps_have_no_change():
     jan, feb, mar = result.groups[0].points
     assert feb.sentences == 0 and feb.index_change is None and mar.index_change is None
     assert jan.index == round(12 / 14, 4)
+    page = write_comparison_report(result, tmp_path / "c", "gap").read_text(encoding="utf-8")
+    row = page.split("<td>2024-02</td>")[1].split("</tr>")[0]
+    assert row.count('<td class="num">–</td>') == 4  # no index, tone or changes
 
 
 def test_movers_are_the_strongest_sentences_in_the_direction_of_the_change():
