@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import json
 import os
@@ -23,7 +24,15 @@ import click
 from . import __version__
 from .analysis import Analyzer, DocumentAnalysis, SentenceResult
 from .documents import iter_documents
-from .engine import ENGINES, AnalyzerConfig, Engine, analyze_all, get_engine
+from .engine import (
+    ENGINES,
+    AnalyzerConfig,
+    Engine,
+    Rendered,
+    analyze_document,
+    get_engine,
+    render_document,
+)
 from .errors import InputError, StanceError
 from .scoring import SCORERS, SentenceInput, available
 
@@ -143,9 +152,15 @@ def encoding_option(func: Callable) -> Callable:
 
 def engine_options(func: Callable) -> Callable:
     func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Address of a running Dask scheduler (tcp://HOST:PORT) for --engine dask; "
+        "without it the dask engine starts a local cluster.",
+    )(func)
+    func = click.option(
         "--jobs",
         type=click.IntRange(min=1),
-        help="Worker processes for the processes engine (default: the CPU count).",
+        help="Worker processes (default: the CPU count; 2 for a local Dask cluster).",
     )(func)
     return click.option(
         "--engine",
@@ -153,7 +168,8 @@ def engine_options(func: Callable) -> Callable:
         type=click.Choice(ENGINES),
         default="auto",
         show_default=True,
-        help="serial, processes, or auto (serial for a handful of files, else processes).",
+        help="serial, processes, dask, or auto (serial for a handful of files, dask with "
+        "--scheduler, else processes).",
     )(func)
 
 
@@ -165,11 +181,15 @@ def make_config(parties_file: str | None, lexicon: str | None, speaker: str | No
     return config
 
 
-def open_engine(name: str, jobs: int | None, paths: Iterable[str]) -> Engine:
+def open_engine(
+    name: str, jobs: int | None, paths: Iterable[str], scheduler: str | None = None
+) -> Engine:
     """The engine for a command; ``auto`` counts plain files to decide."""
+    if scheduler and name not in ("auto", "dask"):
+        raise click.UsageError(f"--scheduler needs --engine dask, not --engine {name}")
     paths = list(paths)
     few_files = all(os.path.isfile(p) and not p.endswith(".jsonl") for p in paths)
-    return get_engine(name, jobs, inputs=len(paths) if few_files else None)
+    return get_engine(name, jobs, inputs=len(paths) if few_files else None, scheduler=scheduler)
 
 
 def analyses(
@@ -178,9 +198,18 @@ def analyses(
     encoding: str,
     problems: Problems,
     engine: Engine,
-) -> Iterator[DocumentAnalysis]:
-    """Each readable input analysed in order; failures reported and skipped."""
-    for result in analyze_all(config, iter_documents(paths, encoding), engine):
+    render: Callable[[DocumentAnalysis], str] | None = None,
+) -> Iterator[Any]:
+    """Each readable input analysed in order; failures reported and skipped.
+
+    Yields :class:`DocumentAnalysis` objects or, with ``render`` (a picklable function), the
+    :class:`~stance.engine.Rendered` text that the workers made of them.
+    """
+    if render is None:
+        task: Callable = functools.partial(analyze_document, config)
+    else:
+        task = functools.partial(render_document, config, render)
+    for result in engine.map(task, iter_documents(paths, encoding)):
         if isinstance(result, InputError):
             problems.error(result)
             continue
@@ -218,44 +247,48 @@ def score(
     encoding: str,
     engine_name: str,
     jobs: int | None,
+    scheduler: str | None,
     fmt: str,
 ) -> int:
     """Score every sentence of PATHS (files, folders, .jsonl, or - for standard input)."""
     config = make_config(parties_file, lexicon, speaker)
     problems = Problems()
     out = sys.stdout
-    writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "table": TableWriter}[fmt](out)
-    with open_engine(engine_name, jobs, paths) as engine:
-        for analysis in analyses(config, paths, encoding, problems, engine):
-            writer.write(analysis)
-            out.flush()
+    with open_engine(engine_name, jobs, paths, scheduler) as engine:
+        if fmt == "table":
+            writer = TableWriter(out)
+            for analysis in analyses(config, paths, encoding, problems, engine):
+                writer.write(analysis)
+                out.flush()
+        else:
+            # JSONL and CSV are written by the workers; only their text comes back.
+            render = jsonl_text if fmt == "jsonl" else csv_text
+            if fmt == "csv":
+                csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
+            rendered: Rendered
+            for rendered in analyses(config, paths, encoding, problems, engine, render):
+                out.write(rendered.text)
+                out.flush()
     return problems.exit_code()
 
 
-class JsonlWriter:
-    """One JSON object per sentence, tagged with its document."""
-
-    def __init__(self, out: TextIO):
-        self.out = out
-
-    def write(self, analysis: DocumentAnalysis) -> None:
-        doc = analysis.document
-        for s in analysis.sentences:
-            record = {"document": doc.id, "path": doc.path, "date": analysis.metadata["date"]}
-            record.update(s.to_dict())
-            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+def jsonl_text(analysis: DocumentAnalysis) -> str:
+    """One JSON object per sentence, tagged with its document, one per line."""
+    doc = analysis.document
+    lines = []
+    for s in analysis.sentences:
+        record = {"document": doc.id, "path": doc.path, "date": analysis.metadata["date"]}
+        record.update(s.to_dict())
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
 
 
-class CsvWriter:
-    """One CSV row per sentence; cues as ``term:effect`` joined by ``;``."""
-
-    def __init__(self, out: TextIO):
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(CSV_COLUMNS)
-
-    def write(self, analysis: DocumentAnalysis) -> None:
-        for s in analysis.sentences:
-            self.writer.writerow(csv_row(analysis.document.id, s))
+def csv_text(analysis: DocumentAnalysis) -> str:
+    """One CSV row per sentence (no header); cues as ``term:effect`` joined by ``;``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(csv_row(analysis.document.id, s) for s in analysis.sentences)
+    return out.getvalue()
 
 
 def csv_row(document_id: str, s: SentenceResult) -> list[Any]:

@@ -12,6 +12,7 @@ Its interval is a percentile bootstrap over sentences (1,000 resamples, fixed se
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -34,10 +35,15 @@ def convergence_index(convergent: float, divergent: float) -> float:
     return (convergent - divergent) / (convergent + divergent + PRIOR)
 
 
+@functools.lru_cache(maxsize=4096)
 def index_interval(
     convergent: int, divergent: int, neutral: int, seed: int = 0
 ) -> tuple[float, float]:
-    """95% bootstrap interval of the index, resampling the sentences with replacement."""
+    """95% bootstrap interval of the index, resampling the sentences with replacement.
+
+    The interval depends on the three counts alone and the seed is fixed, so it is cached:
+    a corpus has many documents, speakers and dyads with the same small counts.
+    """
     n = convergent + divergent + neutral
     if n == 0:
         return (0.0, 0.0)
