@@ -207,6 +207,10 @@ class Analyzer:
         self.stance = LexiconStanceScorer()
         self.speaker = self.resolve_speaker(speaker) if speaker else None
         self.version = scorer_version(self.lexicon)
+        # Load the gazetteer and the tone lexicons now, not on the first document: a process
+        # pool forked after this inherits them instead of loading them once per worker.
+        self.parties.find("")
+        english_words()
 
     @property
     def parties(self) -> PartySet:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.random import default_rng
 
 PRIOR = 2.0
 RESAMPLES = 1000
@@ -47,7 +48,7 @@ def index_interval(
     n = convergent + divergent + neutral
     if n == 0:
         return (0.0, 0.0)
-    rng = np.random.default_rng(seed)
+    rng = default_rng(seed)
     draws = rng.multinomial(n, [convergent / n, divergent / n, neutral / n], size=RESAMPLES)
     values = (draws[:, 0] - draws[:, 1]) / (draws[:, 0] + draws[:, 1] + PRIOR)
     tail = (1 - LEVEL) / 2 * 100
