@@ -256,8 +256,9 @@ class Analyzer:
             lo = bisect.bisect_left(starts, start)
             hi = bisect.bisect_left(starts, end, lo)
             inside = mentions[lo:hi]
-            attribution = attribute(text[start:end], start, inside, context)
-            result = self._score(text[start:end], inside, attribution, start)
+            sentence = text[start:end]
+            attribution = attribute(sentence, start, inside, context)
+            result = self._score(sentence, inside, attribution, start)
             result.index, result.start, result.end = index, start, end
             results.append(result)
         parties = self._party_info(ranked, mentions, affiliates)
