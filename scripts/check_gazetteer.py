@@ -8,11 +8,15 @@ available, measures how well the gazetteer covers real diplomatic text.
 Checks (any error makes the exit status 1):
   * the header is ``key name aliases demonyms capitals`` and every row has 5 columns;
   * keys are 3 upper-case letters, ``EU`` or ``-`` (shadow phrases), with no duplicates;
-  * every key has a name and at least one alias, and no term is empty;
-  * no alias, demonym or capital belongs to two different keys. Terms are compared the way
-    stance compares them (spaces, dots, hyphens and apostrophes ignored) and case-insensitively,
-    except that two ``=`` (case-sensitive) terms only clash when their case is identical too.
-Warnings: all-capital terms without ``=``; shadow phrases that contain no country term.
+  * every key has a name and at least one alias, and no term is empty or a single letter;
+  * no alias, demonym or capital belongs to two different keys. Terms are read as stance reads
+    them (``stance.parties.parse_alias``: ``=`` and short capitals are case-sensitive; shadow
+    phrases never are) and two terms clash when stance's matcher looks them up under the same
+    key (``stance.textmatch.normalise``: case, spaces, dots, hyphens and apostrophes ignored)
+    and some text would satisfy both: unless both are case-sensitive and differ in case;
+  * stance itself can load the file (``PartySet.gazetteer()``).
+Warnings: all-capital terms that stance would match in any case; shadow phrases that contain
+no country term.
 
 Corpus report (only when the corpus directory exists, by default /tmp/ungdc/TXT, laid out as
 ``Session NN - YYYY/ISO3_NN_YYYY.txt``): speaking-country codes with no gazetteer row; for a
@@ -20,7 +24,13 @@ sample of speeches, how many mention each key, which speakers most often never n
 country, and the most frequent capitalised words followed by another capitalised word that no
 gazetteer term covers (candidates for missed names).
 
-Run from the repository root (standard library only, Python 3.11+):
+Mentions are found by the product's own matcher (``PartySet.gazetteer().find``: longest match,
+plurals and possessives, exact-case terms, shadow phrases), so the counts are what stance
+sees. That matcher is built from the file the installed package loads, so the shadow-phrase
+and corpus checks run only when the file checked is that one (the default with an editable
+install); another file gets the format checks alone.
+
+Run from the repository root with the project's virtual environment (``pip install -e .``):
     python scripts/check_gazetteer.py                  # default file, 1500 sampled speeches
     python scripts/check_gazetteer.py --sample 0       # scan the whole corpus (slower)
     python scripts/check_gazetteer.py path/to/countries.tsv --corpus /path/to/TXT
@@ -33,14 +43,21 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
+
+from tsv_rows import Row, read_rows
+
+from stance.errors import InputError
+from stance.parties import BLOCKED, Alias, Mention, PartySet, parse_alias
+from stance.textmatch import Match, TermMatcher, normalise
 
 HEADER = ["key", "name", "aliases", "demonyms", "capitals"]
 TERM_COLUMNS = HEADER[2:]
 KEY_RE = re.compile(r"(?:[A-Z]{3}|EU|-)")
-SHADOW = "-"
+ALL_CAPS = re.compile(r"[A-Z][A-Z.]+")
 DEFAULT_TSV = Path(__file__).resolve().parent.parent / "stance" / "data" / "countries.tsv"
+PACKAGE_TSV = Path(str(resources.files("stance").joinpath("data/countries.tsv")))
 DEFAULT_CORPUS = Path("/tmp/ungdc/TXT")
 
 # Capitalised words frequent in UN speeches that are not country names (coverage report only).
@@ -73,56 +90,37 @@ Year York Your Zone
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
-Matcher = Callable[[str], set[str]]
-
 
 def split_terms(cell: str) -> list[str]:
     return cell.split("|") if cell else []
 
 
-_UNIT = {" ": r"\s+", "'": "['\u2019]", "-": r"[-\u2010\u2011\u2013\s]?"}
-_PUNCT = re.compile(r"[\s'\u2019\-\u2010\u2011\u2013.]+")
+def read_term(key: str, raw: str) -> Alias:
+    """A term as stance reads it: shadow phrases are blocked in any case, '=' stripped."""
+    if key == BLOCKED:
+        return Alias(" ".join(raw.lstrip("=").split()), "blocked")
+    return parse_alias(raw)
 
 
-def loose(text: str) -> str:
-    """Text without spaces, dots, hyphens and apostrophes: how stance compares terms."""
-    return _PUNCT.sub("", text)
+def could_clash(a: Alias, b: Alias) -> bool:
+    """Whether a text looked up under the shared key of ``a`` and ``b`` could satisfy both.
+
+    Only two case-sensitive terms whose letters differ in case ("US" and "Us") never do; the
+    matcher ignores spaces, dots, hyphens and apostrophes, none of which is alphanumeric.
+    """
+    if not (a.case_sensitive and b.case_sensitive):
+        return True
+    return [c for c in a.text if c.isalnum()] == [c for c in b.text if c.isalnum()]
 
 
-def read_rows(path: Path, errors: list[str]) -> list[tuple[int, list[str]]]:
-    rows: list[tuple[int, list[str]]] = []
-    header_seen = False
-    with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\r\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if not header_seen:
-                header_seen = True
-                if cols != HEADER:
-                    errors.append(f"line {lineno}: header is {cols}, expected {HEADER}")
-                continue
-            if len(cols) != len(HEADER):
-                errors.append(f"line {lineno}: {len(cols)} columns, expected {len(HEADER)}")
-                continue
-            rows.append((lineno, cols))
-    if not header_seen:
-        errors.append("no header line")
-    return rows
-
-
-def check(
-    rows: list[tuple[int, list[str]]], errors: list[str], warnings: list[str]
-) -> dict[str, list[str]]:
-    """Validate rows; return {key: [terms]} with each term's '=' prefix kept."""
-    terms_by_key: dict[str, list[str]] = {}
+def check(rows: list[Row], errors: list[str], warnings: list[str]) -> None:
+    """Validate the rows: keys, names, terms, and terms shared by two keys."""
     seen_keys: set[str] = set()
-    owners: dict[str, list[tuple[str, str]]] = {}  # loose lower-case term -> [(key, term)]
+    owners: dict[str, list[tuple[str, str, Alias]]] = {}  # lookup key -> [(key, raw, alias)]
     for lineno, (key, name, *cells) in rows:
         if not KEY_RE.fullmatch(key):
             errors.append(f"line {lineno}: bad key {key!r}")
-        if key in seen_keys and key != SHADOW:
+        if key in seen_keys and key != BLOCKED:
             errors.append(f"line {lineno}: duplicate key {key}")
         seen_keys.add(key)
         if not name.strip():
@@ -130,69 +128,45 @@ def check(
         if not cells[0]:
             errors.append(f"line {lineno}: key {key} has no aliases")
         for column, cell in zip(TERM_COLUMNS, cells, strict=True):
-            for term in split_terms(cell):
-                bare = term.removeprefix("=")
-                if not loose(bare):
-                    errors.append(f"line {lineno}: empty term in {column} of {key}")
+            for raw in split_terms(cell):
+                alias = read_term(key, raw)
+                letters = normalise(alias.text)
+                if len(letters) < 2:
+                    problem = "a single letter" if letters else "empty"
+                    errors.append(f"line {lineno}: {problem} term {raw!r} in {column} of {key}")
                     continue
+                bare = raw.removeprefix("=")
                 if bare != bare.strip():
-                    errors.append(f"line {lineno}: spaces around {term!r}")
-                if not term.startswith("=") and re.fullmatch(r"[A-Z][A-Z.]+", bare):
-                    warnings.append(f"line {lineno}: all-capital {term!r} lacks '='")
-                terms_by_key.setdefault(key, []).append(term)
-                owners.setdefault(loose(bare).lower(), []).append((key, term))
+                    errors.append(f"line {lineno}: spaces around {raw!r}")
+                if ALL_CAPS.fullmatch(alias.text) and not alias.case_sensitive:
+                    warnings.append(f"line {lineno}: all-capital {raw!r} lacks '=' (any case)")
+                owners.setdefault(letters, []).append((key, raw, alias))
     for entries in owners.values():
-        for i, (k1, t1) in enumerate(entries):
-            for k2, t2 in entries[i + 1 :]:
-                if k1 == k2:
-                    continue
-                both_exact = t1.startswith("=") and t2.startswith("=")
-                if not both_exact or loose(t1) == loose(t2):
+        for i, (k1, t1, a1) in enumerate(entries):
+            for k2, t2, a2 in entries[i + 1 :]:
+                if k1 != k2 and could_clash(a1, a2):
                     errors.append(f"term {t1!r} ({k1}) clashes with {t2!r} ({k2})")
-    return terms_by_key
 
 
-def _trie_regex(node: dict) -> str:
-    branches = [unit + _trie_regex(child) for unit, child in sorted(node.items()) if unit]
-    if not branches:
-        return ""
-    if len(branches) == 1 and "" not in node:
-        return branches[0]
-    group = "(?:" + "|".join(branches) + ")"
-    return group + "?" if "" in node else group
+def product_gazetteer(tsv: Path, errors: list[str]) -> PartySet | None:
+    """The gazetteer as stance loads it, when ``tsv`` is the file stance loads; else None."""
+    if not (tsv.is_file() and PACKAGE_TSV.is_file() and tsv.samefile(PACKAGE_TSV)):
+        print(f"note: stance loads {PACKAGE_TSV}, not this file: shadow and corpus checks skipped")
+        return None
+    try:
+        return PartySet.gazetteer()
+    except (InputError, KeyError, ValueError) as exc:
+        errors.append(f"stance cannot load the gazetteer: {exc}")
+        return None
 
 
-def build_matcher(terms_by_key: dict[str, list[str]]) -> Matcher:
-    """Return a function giving the keys mentioned in a text.
+def blocked(shadow: Match, mentions: list[Mention]) -> bool:
+    """Whether stance blocked this shadow phrase: no country mention overlaps it.
 
-    Close enough to stance's matcher for coverage numbers: one case-insensitive regex over a
-    character trie (leftmost-longest, so shadow phrases and longer names win), word boundaries,
-    an optional plural or possessive ending, and '=' terms checked for exact case afterwards.
+    A shadow phrase loses to a longer or earlier country term ("Papua New Guinea" holds the
+    shadow phrase "New Guinea"); ``find`` drops the phrases that win.
     """
-    root: dict = {}
-    lookup: dict[str, list[tuple[str, str | None]]] = {}  # loose lower -> [(key, exact form)]
-    for key, terms in terms_by_key.items():
-        for term in terms:
-            exact = term.startswith("=")
-            text = " ".join(term.removeprefix("=").split())
-            lookup.setdefault(loose(text).lower(), []).append((key, loose(text) if exact else None))
-            node = root
-            for ch in text.lower():
-                node = node.setdefault(_UNIT.get(ch, re.escape(ch)), {})
-            node[""] = {}
-    regex = re.compile(rf"(?<!\w)({_trie_regex(root)})(?:['\u2019]s|s|es)?(?!\w)", re.IGNORECASE)
-
-    def keys_in(text: str) -> set[str]:
-        found = set()
-        for m in regex.finditer(text):
-            matched = loose(m.group(1))
-            for key, exact in lookup.get(matched.lower(), ()):
-                if exact is None or exact == matched:
-                    found.add(key)
-                    break
-        return found
-
-    return keys_in
+    return not any(m.start < shadow.end and shadow.start < m.end for m in mentions)
 
 
 def print_columns(items: list[str], per_line: int = 10) -> None:
@@ -200,19 +174,21 @@ def print_columns(items: list[str], per_line: int = 10) -> None:
         print("  " + "  ".join(items[i : i + per_line]))
 
 
-def corpus_report(terms_by_key: dict[str, list[str]], corpus: Path, sample: int, seed: int):
+def corpus_report(
+    gazetteer: PartySet, shadows: list[str], corpus: Path, sample: int, seed: int
+) -> None:
     files = sorted(corpus.glob("*/*.txt"))
     speaker_of = {f: f.name.split("_", 1)[0] for f in files}
     speakers = Counter(s for s in speaker_of.values() if re.fullmatch(r"[A-Z]{2,3}", s))
-    missing = sorted(code for code in speakers if code not in terms_by_key)
+    missing = sorted(code for code in speakers if code not in gazetteer)
     print(f"\ncorpus {corpus}: {len(files)} files, {len(speakers)} speaking codes")
     print(f"speaking codes without a gazetteer row: {', '.join(missing) or 'none'}")
 
     if 0 < sample < len(files):
         files = random.Random(seed).sample(files, sample)
-    keys_in = build_matcher(terms_by_key)
-    words = (w for terms in terms_by_key.values() for t in terms for w in re.findall(r"\w+", t))
-    known = {w.lower() for w in words}
+    shadow_matcher = TermMatcher(((p, BLOCKED, False) for p in shadows), plural=True)
+    terms = [*(a.text for party in gazetteer for a in party.aliases), *shadows]
+    known = {w.lower() for t in terms for w in re.findall(r"\w+", t)}
     pair_re = re.compile(r"\b([A-Z][a-z]{2,}) ([A-Z][a-z]+)")
     mentions: Counter[str] = Counter()
     spoke: Counter[str] = Counter()
@@ -221,21 +197,24 @@ def corpus_report(terms_by_key: dict[str, list[str]], corpus: Path, sample: int,
     followers: dict[str, Counter[str]] = {}
     for f in files:
         text = f.read_text(encoding="utf-8", errors="replace")
-        found = keys_in(text)
-        mentions.update(found)
+        found = gazetteer.find(text)
+        keys = {m.key for m in found}
+        if any(blocked(m, found) for m in shadow_matcher.finditer(text)):
+            keys.add(BLOCKED)
+        mentions.update(keys)
         speaker = speaker_of[f]
-        if speaker in terms_by_key:
+        if speaker in gazetteer:
             spoke[speaker] += 1
-            silent[speaker] += speaker not in found
+            silent[speaker] += speaker not in keys
         for first, second in pair_re.findall(text):
             if first not in STOPWORDS and first.lower() not in known:
                 cap_words[first] += 1
                 followers.setdefault(first, Counter())[second] += 1
 
     print(f"\nspeeches mentioning each key (sample of {len(files)}; '-' = shadow phrases):")
-    ranked = sorted(terms_by_key, key=lambda k: (-mentions[k], k))
+    ranked = sorted([*gazetteer.keys(), BLOCKED], key=lambda k: (-mentions[k], k))
     print_columns([f"{k}:{mentions[k]}" for k in ranked])
-    never = [k for k in ranked if not mentions[k] and k != SHADOW]
+    never = [k for k in ranked if not mentions[k] and k != BLOCKED]
     print(f"keys never mentioned: {', '.join(never) or 'none'}")
 
     worst = sorted(spoke, key=lambda k: (-silent[k] / spoke[k], k))[:15]
@@ -258,26 +237,37 @@ def main(argv: list[str] | None = None) -> int:
 
     errors: list[str] = []
     warnings: list[str] = []
-    rows = read_rows(args.tsv, errors)
-    terms_by_key = check(rows, errors, warnings)
-    countries = {k: v for k, v in terms_by_key.items() if k != SHADOW}
-    shadows = terms_by_key.get(SHADOW, [])
-    contains_country = build_matcher(countries)
-    for phrase in shadows:
-        if not contains_country(phrase.removeprefix("=")):
-            warnings.append(f"shadow phrase {phrase!r} contains no country term")
+    rows = read_rows(args.tsv, HEADER, errors)
+    check(rows, errors, warnings)
+    shadows = [
+        read_term(BLOCKED, raw).text
+        for _, (key, _name, aliases, *_rest) in rows
+        if key == BLOCKED
+        for raw in split_terms(aliases)
+    ]
+    gazetteer = product_gazetteer(args.tsv, errors)
+    if gazetteer is not None:
+        countries = PartySet(gazetteer)  # the same parties without the shadow phrases
+        for phrase in shadows:
+            if not countries.find(phrase):
+                warnings.append(f"shadow phrase {phrase!r} contains no country term")
 
-    counts = Counter()
+    counts: Counter[str] = Counter()
+    keys: set[str] = set()
+    exact = 0
     for _, (key, _name, *cells) in rows:
-        if key != SHADOW:
-            for column, cell in zip(TERM_COLUMNS, cells, strict=True):
-                counts[column] += len(split_terms(cell))
-    exact = sum(t.startswith("=") for terms in countries.values() for t in terms)
-    iso = sum(bool(re.fullmatch(r"[A-Z]{3}", k)) for k in countries)
-    print(f"{args.tsv}: {len(rows)} rows, {len(countries)} keys ({iso} three-letter codes)")
+        if key == BLOCKED:
+            continue
+        keys.add(key)
+        for column, cell in zip(TERM_COLUMNS, cells, strict=True):
+            terms = split_terms(cell)
+            counts[column] += len(terms)
+            exact += sum(parse_alias(t).case_sensitive for t in terms)
+    iso = sum(bool(re.fullmatch(r"[A-Z]{3}", k)) for k in keys)
+    print(f"{args.tsv}: {len(rows)} rows, {len(keys)} keys ({iso} three-letter codes)")
     print(
         f"aliases {counts['aliases']}, demonyms {counts['demonyms']}, "
-        f"capitals {counts['capitals']}, case-sensitive '=' terms {exact}, "
+        f"capitals {counts['capitals']}, case-sensitive terms {exact}, "
         f"shadow phrases {len(shadows)}"
     )
     for message in warnings:
@@ -286,8 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {message}")
     print(f"{len(errors)} errors, {len(warnings)} warnings")
 
-    if args.corpus.is_dir():
-        corpus_report(terms_by_key, args.corpus, args.sample, args.seed)
+    if gazetteer is not None and args.corpus.is_dir():
+        corpus_report(gazetteer, shadows, args.corpus, args.sample, args.seed)
     return 1 if errors else 0
 
 

@@ -11,35 +11,34 @@ What it does:
 
 1. Format checks (errors make the exit status 1): the header ``term<TAB>weight<TAB>category``,
    3 columns per row, weight a number in [-10, 10] and not 0, category in the allowed set,
-   no duplicate term, no term already covered by a hyphenated one (in the scorer a hyphen
-   also matches a space or nothing: "cease-fire" covers "ceasefire"), terms sharing one
-   lookup key ("goodwill", "good will") with the same weight and category, lower case,
-   single spaces, ``*`` only at the end of a word and after 3 letters or more.
-   Warnings (exit status unchanged): very short wildcard stems, explicit terms that a
-   wildcard of the same length also matches (two entries competing for one span).
+   no duplicate term, lower case, single spaces, ``*`` only at the end of a word and after 3
+   letters or more. Terms that stance looks up under one key (``stance.textmatch.normalise``:
+   "goodwill", "good will", "good-will") get the weight and category of the first of them
+   for every spelling, so they must agree; one that a hyphenated term already matches whole
+   (a hyphen also matches a space or nothing: "cease-fire" covers "ceasefire") is an error.
+   Warnings (exit status unchanged): very short wildcard stems, terms sharing a lookup key
+   (same weight and category: fine), explicit terms that a wildcard also matches whole (two
+   entries for one span; stance uses the explicit one).
 2. Counts and mean weight per category.
-3. If a corpus is available, a sample is tokenised and the lexicon is run over it:
-   ``/tmp/ungdc/TXT`` (UN General Debate speeches, one file per country-year) and/or
-   ``/work/shared/benchmarks/directed_sentiment/train.tsv`` (news sentences with a
-   directed sentiment label). It prints, for every wildcard term, the most frequent
-   distinct words or phrases it matches (to spot over-matching), the terms that never
-   match in the sample, the most frequent terms, and, for train.tsv, how often each
-   category fires in neutral, positive (labels 1/2) and negative (labels 3/4) sentences:
-   a sign sanity check (positive weights should lean to 1/2, negative ones to 3/4).
+3. If a corpus is available, a sample is run through the product's matcher
+   (``stance.scoring.lexicon.CueLexicon.find`` on the file as ``read_lexicon_file`` reads
+   it: case-insensitive, ``'`` and ``’`` alike, a hyphen matching a hyphen, a space or
+   nothing, ``*`` wildcards, the longest term winning at each position), so every count is
+   what the scorer sees. Corpora: ``/tmp/ungdc/TXT`` (UN General Debate speeches, one file
+   per country-year) and/or ``/work/shared/benchmarks/directed_sentiment/train.tsv`` (news
+   sentences with a directed sentiment label). It prints, for every wildcard term, the most
+   frequent distinct words or phrases it matches (to spot over-matching), the terms that
+   never match in the sample, those that match alone but always give way to another term,
+   the most frequent terms, and, for train.tsv, how often each category fires in neutral,
+   positive (labels 1/2) and negative (labels 3/4) sentences: a sign sanity check (positive
+   weights should lean to 1/2, negative ones to 3/4).
 
-Matching here approximates the scorer's: case-insensitive, ``'`` and ``’`` alike, words split
-on anything that is not a letter or digit (so ``non-cooperation`` contains ``cooperation``
-and a term ``non-cooperation`` is the longer match; as in the scorer, a hyphenated term
-also matches the spaced and the closed-up form), at each position the longest term wins.
-
-Run from the repository root::
+Run from the repository root with the project's virtual environment (``pip install -e .``)::
 
     python scripts/check_lexicon.py                     # defaults
     python scripts/check_lexicon.py --speeches 300 --top 8
     python scripts/check_lexicon.py --lexicon path/to/cues.tsv --no-corpus
     python scripts/check_lexicon.py --terms shared_interest --terms hostility
-
-Standard library only (Python 3.11).
 """
 
 from __future__ import annotations
@@ -49,7 +48,14 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+
+from tsv_rows import read_rows
+
+from stance.errors import InputError
+from stance.scoring.lexicon import CueLexicon, read_lexicon_file
+from stance.textmatch import Match, TermMatcher, normalise
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_LEXICON = REPO / "stance" / "data" / "cues.tsv"
@@ -90,227 +96,143 @@ REGISTER = [
 CATEGORIES = CAMEO + REGISTER
 HEADER = ["term", "weight", "category"]
 
-TOKEN_RE = re.compile(r"[^\W_]+|'")
 WORD_RE = re.compile(r"^[^\W_](?:[^\W_]|['\-.])*\*?$")
 
-
-def normalise(text: str) -> str:
-    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
-
-
-# The scorer's matcher (stance/textmatch.py) lets "-" in a term match a hyphen, a space or
-# nothing, and looks terms up by this key: two terms with the same key are one entry there.
-KEY_RE = re.compile(r"[\s'\u2019\-\u2010\u2011\u2013.]+")
+Entries = dict[str, tuple[float, str]]  # term -> (weight, category), as CueLexicon holds them
+Place = tuple[int, int, int]  # document index, start, end
 
 
-def term_key(term: str) -> str:
-    return KEY_RE.sub("", term.lower())
-
-
-def tokenize(text: str) -> list[str]:
-    return TOKEN_RE.findall(normalise(text))
-
-
-Parts = list[tuple[str, bool]]
-
-
-def term_parts(term: str) -> Parts:
-    """A term as a list of (token, is_prefix); only the last token of a wildcard word is a
-    prefix ("x-ray*" -> x, ray*)."""
-    parts: Parts = []
-    for word in term.split(" "):
-        star = word.endswith("*")
-        toks = tokenize(word.rstrip("*"))
-        for i, tok in enumerate(toks):
-            parts.append((tok, star and i == len(toks) - 1))
-    return parts
-
-
+@dataclass(frozen=True)
 class Entry:
-    __slots__ = ("category", "line", "parts", "term", "variants", "weight")
+    """A row of the lexicon file."""
 
-    def __init__(self, line: int, term: str, weight: float, category: str) -> None:
-        self.line = line
-        self.term = term
-        self.weight = weight
-        self.category = category
-        self.parts = term_parts(term)
-        # Token sequences the term matches: as written, and with hyphens closed up
-        # ("cease-fire" also matches "ceasefire"), as in the scorer.
-        variants = [self.parts]
-        if "-" in term:
-            closed = term_parts(term.replace("-", ""))
-            if closed != self.parts:
-                variants.append(closed)
-        self.variants = variants
+    line: int
+    term: str
+    weight: float
+    category: str
 
     @property
     def wildcard(self) -> bool:
         return "*" in self.term
 
 
+def term_problems(term: str) -> tuple[list[str], list[str]]:
+    """Errors and warnings about how a term is written."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    if term != term.strip() or "  " in term or not term:
+        errors.append("stray or double spaces")
+    if term != term.lower():
+        errors.append("not lower case")
+    for word in term.split(" "):
+        if "*" in word[:-1] or word == "*":
+            errors.append("'*' only allowed at the end of a word")
+        elif not WORD_RE.match(word.replace("\u2019", "'")):
+            errors.append(f"unexpected characters in {word!r}")
+        elif word.endswith("*") and len(normalise(word[:-1])) < 3:
+            errors.append(f"wildcard stem {word!r} needs 3 letters or more")
+        elif word.endswith("*") and len(word) < 5:
+            warnings.append(f"very short wildcard stem {word!r}")
+    return errors, warnings
+
+
 def read_lexicon(path: Path) -> tuple[list[Entry], list[str], list[str]]:
+    """The rows of a lexicon file with every format problem found in it."""
     errors: list[str] = []
     warnings: list[str] = []
     entries: list[Entry] = []
     seen: dict[str, int] = {}
-    header_seen = False
-    with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            cols = line.split("\t")
-            if not header_seen:
-                header_seen = True
-                if cols != HEADER:
-                    errors.append(f"line {lineno}: header must be {HEADER}, got {cols}")
-                continue
-            if len(cols) != 3:
-                errors.append(f"line {lineno}: expected 3 columns, got {len(cols)}: {line!r}")
-                continue
-            term, wtxt, cat = cols
-            where = f"line {lineno} ({term!r})"
-            if term != term.strip() or "  " in term or not term:
-                errors.append(f"{where}: stray or double spaces")
-            if term != term.lower():
-                errors.append(f"{where}: not lower case")
-            for word in term.split(" "):
-                if "*" in word[:-1] or word == "*":
-                    errors.append(f"{where}: '*' only allowed at the end of a word")
-                elif not WORD_RE.match(word.replace("\u2019", "'")):
-                    errors.append(f"{where}: unexpected characters in {word!r}")
-                elif word.endswith("*") and len(term_key(word[:-1])) < 3:
-                    errors.append(f"{where}: wildcard stem {word!r} needs 3 letters or more")
-                elif word.endswith("*") and len(word) < 5:
-                    warnings.append(f"{where}: very short wildcard stem {word!r}")
-            try:
-                weight = float(wtxt)
-            except ValueError:
-                errors.append(f"{where}: weight {wtxt!r} is not a number")
-                continue
-            if not -10 <= weight <= 10:
-                errors.append(f"{where}: weight {weight} outside [-10, 10]")
-            if weight == 0:
-                errors.append(f"{where}: weight 0 not allowed")
-            if cat not in CATEGORIES:
-                errors.append(f"{where}: unknown category {cat!r}")
-            key = normalise(term)
-            if key in seen:
-                errors.append(f"{where}: duplicate of line {seen[key]}")
-                continue
-            seen[key] = lineno
-            entries.append(Entry(lineno, term, weight, cat))
-    if not header_seen:
-        errors.append("no header line")
-    check_shared_keys(entries, errors, warnings)
-    # Explicit terms that a wildcard of the same token length also matches.
-    wild = [e for e in entries if e.wildcard]
-    for e in entries:
-        if e.wildcard:
+    for lineno, (term, wtxt, cat) in read_rows(path, HEADER, errors):
+        where = f"line {lineno} ({term!r})"
+        bad_term, odd_term = term_problems(term)
+        errors += [f"{where}: {problem}" for problem in bad_term]
+        warnings += [f"{where}: {problem}" for problem in odd_term]
+        try:
+            weight = float(wtxt)
+        except ValueError:
+            errors.append(f"{where}: weight {wtxt!r} is not a number")
             continue
-        for w in wild:
-            if len(w.parts) == len(e.parts) and parts_match(w.parts, [t for t, _ in e.parts]):
-                warnings.append(
-                    f"line {e.line} ({e.term!r}) is also matched by line {w.line} ({w.term!r})"
-                    " with the same length"
-                )
+        if not -10 <= weight <= 10:
+            errors.append(f"{where}: weight {weight} outside [-10, 10]")
+        if weight == 0:
+            errors.append(f"{where}: weight 0 not allowed")
+        if cat not in CATEGORIES:
+            errors.append(f"{where}: unknown category {cat!r}")
+        key = " ".join(term.lower().split())  # stance's key: a repeated term overrides
+        if key in seen:
+            errors.append(f"{where}: duplicate of line {seen[key]}")
+            continue
+        seen[key] = lineno
+        if not bad_term:
+            entries.append(Entry(lineno, term, weight, cat))
+    check_shared_keys(entries, errors, warnings)
+    check_wildcard_overlap(entries, warnings)
     return entries, errors, warnings
 
 
-def hyphen_variants(term: str) -> set[str]:
-    """The spellings a hyphenated term also matches in the scorer: each '-' as '', ' ' or '-'."""
-    out = {""}
-    for ch in term:
-        out = {v + c for v in out for c in (("", " ", "-") if ch == "-" else (ch,))}
-    return out - {term}
+def matches_whole(matcher: TermMatcher, text: str) -> Match | None:
+    """The match of ``matcher`` that spans all of ``text``, if any."""
+    return next((m for m in matcher.finditer(text) if m.start == 0 and m.end == len(text)), None)
+
+
+def covers(hyphenated: Entry, other: Entry) -> bool:
+    """Whether stance's matcher, holding only ``hyphenated``, matches all of ``other``."""
+    if other.wildcard and not hyphenated.wildcard:
+        return False
+    matcher = TermMatcher([(hyphenated.term, hyphenated, False)])
+    return matches_whole(matcher, other.term.replace("*", "")) is not None
 
 
 def check_shared_keys(entries: list[Entry], errors: list[str], warnings: list[str]) -> None:
-    """Terms the scorer cannot tell apart.
+    """Terms stance looks up under one key.
 
-    A hyphen in a term matches a hyphen, a space or nothing, so "cease-fire" already covers
-    "ceasefire" and "cease fire": listing those too is an error. Terms that differ only by a
-    space ("goodwill", "good will") are both needed to match both spellings, but the scorer
-    looks both up under one key, so they must carry the same weight and category.
+    The first of them gives its weight and category to every spelling, so they must agree.
+    Terms that differ only by a space ("goodwill", "good will") are both needed to match both
+    spellings, but one that a hyphenated term already matches ("cease-fire" matches
+    "ceasefire" and "cease fire") is listed twice.
     """
-    by_term = {normalise(e.term): e for e in entries}
-    for e in entries:
-        if "-" not in e.term:
-            continue
-        for variant in hyphen_variants(normalise(e.term)):
-            other = by_term.get(variant)
-            if other is not None and other is not e:
-                errors.append(
-                    f"line {other.line} ({other.term!r}) is already matched by line {e.line}"
-                    f" ({e.term!r}): a hyphen also matches a space or nothing"
-                )
     by_key: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
-        by_key[term_key(e.term)].append(e)
+        by_key[normalise(e.term)].append(e)
     for group in by_key.values():
-        if len(group) > 1 and len({(e.weight, e.category) for e in group}) > 1:
+        if len(group) < 2:
+            continue
+        covered = [(o, h) for h in group if "-" in h.term for o in group if o is not h]
+        covered = [(o, h) for o, h in covered if covers(h, o)]
+        for other, hyphenated in covered:
+            errors.append(
+                f"line {other.line} ({other.term!r}) is already matched by line"
+                f" {hyphenated.line} ({hyphenated.term!r}): a hyphen also matches a space or"
+                " nothing"
+            )
+        if len({(e.weight, e.category) for e in group}) > 1:
             names = ", ".join(f"{e.term!r} (line {e.line})" for e in group)
             errors.append(f"{names} share one lookup key but differ in weight or category")
-        elif len(group) > 1 and not any("-" in e.term for e in group):
+        elif not covered:
             names = ", ".join(repr(e.term) for e in group)
             warnings.append(f"{names} share one lookup key (same weight and category: fine)")
 
 
-def parts_match(parts: list[tuple[str, bool]], toks: list[str]) -> bool:
-    if len(toks) < len(parts):
-        return False
-    for (p, prefix), tok in zip(parts, toks, strict=False):
-        if prefix:
-            if not tok.startswith(p):
-                return False
-        elif tok != p:
-            return False
-    return True
+def check_wildcard_overlap(entries: list[Entry], warnings: list[str]) -> None:
+    """Explicit terms that a wildcard also matches whole (stance uses the explicit entry)."""
+    wildcards = TermMatcher((e.term, e, False) for e in entries if e.wildcard)
+    for e in entries:
+        match = None if e.wildcard else matches_whole(wildcards, e.term)
+        if match is not None:
+            w = match.value
+            warnings.append(
+                f"line {e.line} ({e.term!r}) is also matched whole by line {w.line} ({w.term!r})"
+            )
 
 
-class Matcher:
-    """Token-level matcher: exact first tokens in a dict, wildcard first tokens by prefix."""
-
-    def __init__(self, entries: list[Entry]) -> None:
-        self.exact: dict[str, list[tuple[Parts, Entry]]] = defaultdict(list)
-        self.prefix: dict[str, list[tuple[Parts, Entry]]] = defaultdict(list)
-        for e in entries:
-            for parts in e.variants:
-                first, is_prefix = parts[0]
-                (self.prefix if is_prefix else self.exact)[first].append((parts, e))
-        self.max_prefix = max((len(p) for p in self.prefix), default=0)
-
-    def candidates(self, tok: str) -> list[tuple[Parts, Entry]]:
-        found = list(self.exact.get(tok, ()))
-        for n in range(1, min(len(tok), self.max_prefix) + 1):
-            found.extend(self.prefix.get(tok[:n], ()))
-        return found
-
-    def all_matches(self, toks: list[str]):
-        """Yield (start, length, entry) for every term matching at every position."""
-        for i, tok in enumerate(toks):
-            for parts, e in self.candidates(tok):
-                if parts_match(parts, toks[i : i + len(parts)]):
-                    yield i, len(parts), e
-
-    def longest(self, toks: list[str]) -> list[Entry]:
-        """Left-to-right, longest term at each position, matches do not overlap."""
-        out: list[Entry] = []
-        i = 0
-        while i < len(toks):
-            best: tuple[Parts, Entry] | None = None
-            for parts, e in self.candidates(toks[i]):
-                if (best is None or len(parts) > len(best[0])) and parts_match(
-                    parts, toks[i : i + len(parts)]
-                ):
-                    best = (parts, e)
-            if best is None:
-                i += 1
-            else:
-                out.append(best[1])
-                i += len(best[0])
-        return out
+def product_lexicon(path: Path, errors: list[str]) -> CueLexicon | None:
+    """The lexicon as stance reads the file (its modifier rules do not change what matches)."""
+    try:
+        entries, _removals = read_lexicon_file(path)
+        return CueLexicon(entries, ())
+    except (InputError, ValueError) as exc:
+        errors.append(f"stance cannot load the lexicon: {exc}")
+        return None
 
 
 def print_summary(entries: list[Entry]) -> None:
@@ -347,52 +269,78 @@ def load_train(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def corpus_report(entries: list[Entry], docs: list[list[str]], top: int, show_all: bool) -> None:
-    matcher = Matcher(entries)
+def matched_alone(terms: list[str], entries: Entries, docs: list[str]) -> dict[str, Place]:
+    """Those of ``terms`` that match in ``docs`` once the rest of the lexicon is out of the way,
+    each with the first place it matches (document index, start, end).
+
+    Repeated until nothing new matches, since these terms can still hide one another.
+    """
+    found: dict[str, Place] = {}
+    rest = terms
+    while rest:
+        lexicon = CueLexicon({t: entries[t] for t in rest}, ())
+        new: dict[str, Place] = {}
+        for index, text in enumerate(docs):
+            for m in lexicon.find(text):
+                new.setdefault(m.term, (index, m.start, m.end))
+        if not new:
+            break
+        found.update(new)
+        rest = [t for t in rest if t not in new]
+    return found
+
+
+def taken_by(lexicon: CueLexicon, docs: list[str], place: Place) -> str:
+    """The terms the full lexicon matches over ``place`` instead."""
+    index, start, end = place
+    winners = [m.term for m in lexicon.find(docs[index]) if m.start < end and start < m.end]
+    return ", ".join(winners) or "nothing"
+
+
+def corpus_report(lexicon: CueLexicon, docs: list[str], top: int, show_all: bool) -> None:
+    entries = lexicon.entries
     hits: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    longest_hits: Counter[str] = Counter()
-    for toks in docs:
-        for i, n, e in matcher.all_matches(toks):
-            hits[e.term] += 1
-            if e.wildcard:
-                forms[e.term][" ".join(toks[i : i + n])] += 1
-        for e in matcher.longest(toks):
-            longest_hits[e.term] += 1
-    ntok = sum(len(t) for t in docs)
-    print(f"\n== corpus sample: {len(docs)} documents, {ntok} tokens ==")
+    for text in docs:
+        for m in lexicon.find(text):
+            hits[m.term] += 1
+            if "*" in m.term:
+                forms[m.term][" ".join(text[m.start : m.end].lower().split())] += 1
+    nwords = sum(len(text.split()) for text in docs)
+    print(f"\n== corpus sample: {len(docs)} documents, {nwords} words ==")
 
     print(f"\n-- wildcard terms: the {top} most frequent distinct matches --")
-    for e in sorted((e for e in entries if e.wildcard), key=lambda e: e.term):
-        got = forms.get(e.term)
+    for term in sorted(t for t in entries if "*" in t):
+        got = forms.get(term)
         shown = ", ".join(f"{w} {c}" for w, c in got.most_common(top)) if got else "(none)"
         more = f" (+{len(got) - top} more forms)" if got and len(got) > top else ""
-        print(f"{e.term:28} {shown}{more}")
+        print(f"{term:28} {shown}{more}")
 
-    dead = [e for e in entries if hits[e.term] == 0]
+    unmatched = [t for t in entries if not hits[t]]
+    alone = matched_alone(unmatched, entries, docs)
+    dead = [t for t in unmatched if t not in alone]
     print(f"\n-- {len(dead)} terms that never match in the sample --")
     by_cat: dict[str, list[str]] = defaultdict(list)
-    for e in dead:
-        by_cat[e.category].append(e.term)
+    for term in dead:
+        by_cat[entries[term][1]].append(term)
     for cat in CATEGORIES:
         if by_cat.get(cat):
             print(f"{cat}: " + "; ".join(by_cat[cat]))
 
-    shadowed = [e for e in entries if hits[e.term] and not longest_hits[e.term]]
-    if shadowed:
-        print(f"\n-- {len(shadowed)} terms that match but always lose to a longer term --")
-        print("; ".join(e.term for e in shadowed))
+    if alone:
+        print(f"\n-- {len(alone)} terms that match alone but never win against the others --")
+        print("term (what stance matches instead at its first place in the sample)")
+        for term in (t for t in unmatched if t in alone):
+            print(f"{term:28} ({taken_by(lexicon, docs, alone[term])})")
 
     n = len(entries) if show_all else 40
     print(f"\n-- {n} most frequent terms (longest-match counts) --")
-    weights = {e.term: e for e in entries}
-    for term, c in longest_hits.most_common(n):
-        e = weights[term]
-        print(f"{c:7d}  {term:28} {e.weight:+5.1f} {e.category}")
+    for term, c in hits.most_common(n):
+        weight, category = entries[term]
+        print(f"{c:7d}  {term:28} {weight:+5.1f} {category}")
 
 
-def sign_check(entries: list[Entry], rows: list[tuple[str, str]], show_terms: list[str]) -> None:
-    matcher = Matcher(entries)
+def sign_check(lexicon: CueLexicon, rows: list[tuple[str, str]], show_terms: list[str]) -> None:
     groups = {"neutral": {"0"}, "positive": {"1", "2"}, "negative": {"3", "4"}}
     sizes = {g: sum(r[1] in labs for r in rows) for g, labs in groups.items()}
     fired: dict[str, Counter[str]] = defaultdict(Counter)
@@ -403,14 +351,14 @@ def sign_check(entries: list[Entry], rows: list[tuple[str, str]], show_terms: li
         group = next((g for g, labs in groups.items() if label in labs), None)
         if group is None:
             continue
-        found = matcher.longest(tokenize(text))
-        for cat in {e.category for e in found}:
+        found = lexicon.find(text)
+        for cat in {m.category for m in found}:
             fired[cat][group] += 1
-        for e in found:
-            mass[e.category][group] += abs(e.weight)
-        for term in {e.term for e in found}:
+        for m in found:
+            mass[m.category][group] += abs(m.weight)
+        for term in {m.term for m in found}:
             by_term[term][group] += 1
-        score_by_group[group].append(sum(e.weight for e in found))
+        score_by_group[group].append(sum(m.weight for m in found))
     print("\n== sign sanity check on train.tsv ==")
     print("share: fraction of the sentences of each label group in which the category fires;")
     print("ratio = positive share / negative share; wratio = the same with each match counted")
@@ -421,8 +369,8 @@ def sign_check(entries: list[Entry], rows: list[tuple[str, str]], show_terms: li
         f"{'ratio':>6} {'wratio':>7}  ok"
     )
     mean_w: dict[str, list[float]] = defaultdict(list)
-    for e in entries:
-        mean_w[e.category].append(e.weight)
+    for weight, category in lexicon.entries.values():
+        mean_w[category].append(weight)
     agree = total = 0
     for cat in CATEGORIES:
         if cat not in mean_w:
@@ -456,12 +404,12 @@ def sign_check(entries: list[Entry], rows: list[tuple[str, str]], show_terms: li
         )
     for cat in show_terms:
         print(f"\n-- terms of {cat} in train.tsv (sentences: neutral / positive / negative) --")
-        terms = [e for e in entries if e.category == cat and by_term[e.term]]
-        for e in sorted(terms, key=lambda e: -sum(by_term[e.term].values())):
-            c = by_term[e.term]
+        terms = [t for t, (_w, c) in lexicon.entries.items() if c == cat and by_term[t]]
+        for term in sorted(terms, key=lambda t: -sum(by_term[t].values())):
+            c = by_term[term]
+            weight = lexicon.entries[term][0]
             print(
-                f"{e.term:30} {e.weight:+5.1f} {c['neutral']:6d} {c['positive']:6d} "
-                f"{c['negative']:6d}"
+                f"{term:30} {weight:+5.1f} {c['neutral']:6d} {c['positive']:6d} {c['negative']:6d}"
             )
 
 
@@ -485,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     entries, errors, warnings = read_lexicon(args.lexicon)
+    lexicon = product_lexicon(args.lexicon, errors)
     print(f"lexicon: {args.lexicon}")
     for w in warnings:
         print(f"WARNING {w}")
@@ -492,27 +441,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR {err}")
     print(f"{len(errors)} errors, {len(warnings)} warnings")
     print_summary(entries)
-    if args.no_corpus:
+    if args.no_corpus or lexicon is None:
         return 1 if errors else 0
 
-    docs: list[list[str]] = []
+    docs: list[str] = []
     train_rows: list[tuple[str, str]] = []
     if args.ungdc.is_dir():
-        speeches = load_speeches(args.ungdc, args.speeches, args.seed)
-        docs.extend(tokenize(s) for s in speeches)
-        print(f"\nUNGDC: {len(speeches)} speeches sampled from {args.ungdc}")
+        docs = load_speeches(args.ungdc, args.speeches, args.seed)
+        print(f"\nUNGDC: {len(docs)} speeches sampled from {args.ungdc}")
     else:
         print(f"\nUNGDC: {args.ungdc} not found, skipped")
     if args.train.is_file():
         train_rows = load_train(args.train)
-        docs.extend(tokenize(t) for t, _ in train_rows)
+        docs.extend(text for text, _ in train_rows)
         print(f"train: {len(train_rows)} sentences from {args.train}")
     else:
         print(f"train: {args.train} not found, skipped")
     if docs:
-        corpus_report(entries, docs, args.top, args.all_terms)
+        corpus_report(lexicon, docs, args.top, args.all_terms)
     if train_rows:
-        sign_check(entries, train_rows, args.terms)
+        sign_check(lexicon, train_rows, args.terms)
     return 1 if errors else 0
 
 

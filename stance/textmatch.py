@@ -6,9 +6,9 @@ terms are folded into a character trie and compiled to one regex that branches o
 character. Matching is case-insensitive; terms that must match with their exact case (``US``
 is a country, ``us`` a pronoun) are checked after the match.
 
-Term syntax: words separated by single spaces (any run of white space matches), ``'`` matches
-both straight and curly apostrophes, ``-`` matches a hyphen, a space or nothing, and a trailing
-``*`` on a word matches any further letters (``cooperat*``).
+Term syntax: words separated by single spaces (any run of white space or hyphens matches),
+``'`` matches both straight and curly apostrophes, ``-`` matches a hyphen, a space or nothing,
+and a trailing ``*`` on a word matches any further letters (``cooperat*``).
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _UNIT = {
-    " ": r"\s+",
+    " ": r"[\s\-‐‑–]+",
     "'": "['’]",
     "’": "['’]",
     "-": r"[-‐‑–\s]?",
     "*": r"\w*",
 }
 _END = ""
+_WILDCARD = _UNIT["*"]
 _NORMALISE = re.compile(r"[\s'’\-‐‑–.]+")
 
 
@@ -41,7 +42,10 @@ def _units(term: str) -> list[str]:
 
 
 def _trie_pattern(node: dict) -> str:
-    branches = [unit + _trie_pattern(child) for unit, child in sorted(node.items()) if unit]
+    # A wildcard branch goes last so that a longer literal term sharing its stem is tried
+    # first ("negotiating table" before "negotiat*"); alternation takes the first that fits.
+    units = sorted((unit for unit in node if unit), key=lambda unit: (unit == _WILDCARD, unit))
+    branches = [unit + _trie_pattern(node[unit]) for unit in units]
     if not branches:
         return ""
     if len(branches) == 1 and _END not in node:

@@ -141,3 +141,21 @@ def test_fuzzy_match_leaves_english_words_alone():
     people = find_affiliates(text, ps.find(text))
     extra = affiliate_mentions(text, people, ps.find(text), frozenset({"blame"}))
     assert [m.text for m in extra] == ["Mark Blome", "Blome"]
+
+
+def test_longer_terms_win_over_a_wildcard_sharing_their_stem():
+    from stance.textmatch import TermMatcher
+
+    matcher = TermMatcher(
+        [("negotiat*", "wild", False), ("negotiating table", "table", False)], plural=False
+    )
+    found = [(m.value, m.term) for m in matcher.finditer("the negotiating table; negotiations")]
+    assert found == [("table", "negotiating table"), ("wild", "negotiat*")]
+
+
+def test_spaces_in_terms_also_match_hyphens():
+    ps = PartySet.from_mapping({"SSD": ["South Sudan"]})
+    assert [m.text for m in ps.find("South-Sudan and South  Sudan")] == [
+        "South-Sudan",
+        "South  Sudan",
+    ]
