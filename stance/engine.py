@@ -119,7 +119,27 @@ class Engine:
         self.close()
 
 
-class ProcessEngine(Engine):
+class _FutureEngine(Engine):
+    """An engine that submits each item as a task; at most ``jobs * window`` are in flight."""
+
+    window = 4
+
+    def _submit(self, func: Callable[[T], R], item: T) -> Any:
+        """Start ``func(item)``; returns a future with ``.result()``."""
+        raise NotImplementedError
+
+    def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        pending: deque[Any] = deque()
+        limit = self.jobs * self.window
+        for item in items:
+            pending.append(self._submit(func, item))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+class ProcessEngine(_FutureEngine):
     """A pool of worker processes; at most ``jobs * window`` items are in flight at once."""
 
     name = "processes"
@@ -137,23 +157,14 @@ class ProcessEngine(Engine):
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
         return self._pool
 
-    def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        pool = self._executor()
-        pending: deque[Future[R]] = deque()
-        limit = self.jobs * self.window
-        for item in items:
-            pending.append(pool.submit(func, item))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    def _submit(self, func: Callable[[T], R], item: T) -> Future[R]:
+        return self._executor().submit(func, item)
 
     def map_unordered(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
-        pool = self._executor()
         pending: dict[Future[R], int] = {}
         limit = self.jobs * self.window
         for index, item in enumerate(items):
-            pending[pool.submit(func, item)] = index
+            pending[self._submit(func, item)] = index
             if len(pending) >= limit:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 yield from ((pending.pop(f), f.result()) for f in done)
@@ -167,7 +178,7 @@ class ProcessEngine(Engine):
             self._pool = None
 
 
-class DaskEngine(Engine):
+class DaskEngine(_FutureEngine):
     """Tasks on a Dask cluster: an existing scheduler (``tcp://host:8786``) or a LocalCluster.
 
     The local cluster has ``jobs`` worker processes (default 2) of one thread each. At most
@@ -202,16 +213,6 @@ class DaskEngine(Engine):
 
     def _submit(self, func: Callable[[T], R], item: T) -> Any:
         return self._client.submit(func, item, pure=False)
-
-    def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        pending: deque[Any] = deque()
-        limit = self.jobs * self.window
-        for item in items:
-            pending.append(self._submit(func, item))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
     def map_unordered(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         from distributed import as_completed

@@ -1,6 +1,5 @@
 """The Dask engine against a real LocalCluster of worker processes (no mocks)."""
 
-import json
 import operator
 import socket
 import sys
@@ -88,21 +87,6 @@ def test_workers_build_the_analyzer_once_per_process(dask_engine):
     builds = [after[w].misses - before[w].misses for w in after]
     calls = sum(after[w].hits + after[w].misses - before[w].hits - before[w].misses for w in after)
     assert calls == 12 and all(n <= 1 for n in builds) and sum(builds) >= 1
-
-
-def test_cli_dask_local_cluster_gives_the_serial_output(examples):
-    runner = CliRunner()
-    folder = str(next(iter(examples.values())).parent)
-    serial = runner.invoke(cli, ["score", folder, "--engine", "serial", "--format", "jsonl"])
-    dask = runner.invoke(
-        cli, ["score", folder, "--engine", "dask", "--jobs", "2", "--format", "jsonl"]
-    )
-    assert serial.exit_code == dask.exit_code == 0, dask.output
-    assert dask.stdout == serial.stdout
-    assert {json.loads(line)["document"] for line in dask.stdout.splitlines()} >= {
-        "india-china-border",
-        "pakistan-us-trade-talks",
-    }
 
 
 def test_cli_uses_an_existing_scheduler(dask_engine, examples):
