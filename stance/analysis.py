@@ -15,6 +15,7 @@ import operator
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import starmap
 from pathlib import Path
 from typing import Any
 
@@ -181,8 +182,8 @@ def _unpack_analysis(document: Document, packed: list, state: tuple) -> Document
         row = list(values)
         if row[_TEXT] is None:
             row[_TEXT] = text[row[_START] : row[_END]]
-        row[_CUES] = tuple(Cue(*cue) for cue in row[_CUES])
-        row[_MENTIONS] = tuple(Mention(*mention) for mention in row[_MENTIONS])
+        row[_CUES] = tuple(starmap(Cue, row[_CUES]))
+        row[_MENTIONS] = tuple(starmap(Mention, row[_MENTIONS]))
         sentences.append(SentenceResult(*row))
     return DocumentAnalysis(document, sentences, *state)
 
