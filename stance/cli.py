@@ -150,17 +150,29 @@ def encoding_option(func: Callable) -> Callable:
     )(func)
 
 
+SCHEDULER_KEY = "stance.scheduler"
+
+
+def _remember_scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta[SCHEDULER_KEY] = value
+
+
 def engine_options(func: Callable) -> Callable:
+    """--engine and --jobs (passed as ``engine_name`` and ``jobs``) and --scheduler, which
+    :func:`open_engine` reads from the context so that commands need no parameter for it."""
     func = click.option(
         "--scheduler",
         metavar="ADDRESS",
+        expose_value=False,
+        callback=_remember_scheduler,
         help="Address of a running Dask scheduler (tcp://HOST:PORT) for --engine dask; "
         "without it the dask engine starts a local cluster.",
     )(func)
     func = click.option(
         "--jobs",
         type=click.IntRange(min=1),
-        help="Worker processes (default: the CPU count; 2 for a local Dask cluster).",
+        help="Worker processes (default: the CPU count; 2 for a local Dask cluster; "
+        "an existing cluster given with --scheduler has its own).",
     )(func)
     return click.option(
         "--engine",
@@ -181,10 +193,10 @@ def make_config(parties_file: str | None, lexicon: str | None, speaker: str | No
     return config
 
 
-def open_engine(
-    name: str, jobs: int | None, paths: Iterable[str], scheduler: str | None = None
-) -> Engine:
+def open_engine(name: str, jobs: int | None, paths: Iterable[str]) -> Engine:
     """The engine for a command; ``auto`` counts plain files to decide."""
+    context = click.get_current_context(silent=True)
+    scheduler = context.meta.get(SCHEDULER_KEY) if context else None
     if scheduler and name not in ("auto", "dask"):
         raise click.UsageError(f"--scheduler needs --engine dask, not --engine {name}")
     paths = list(paths)
@@ -247,14 +259,13 @@ def score(
     encoding: str,
     engine_name: str,
     jobs: int | None,
-    scheduler: str | None,
     fmt: str,
 ) -> int:
     """Score every sentence of PATHS (files, folders, .jsonl, or - for standard input)."""
     config = make_config(parties_file, lexicon, speaker)
     problems = Problems()
     out = sys.stdout
-    with open_engine(engine_name, jobs, paths, scheduler) as engine:
+    with open_engine(engine_name, jobs, paths) as engine:
         if fmt == "table":
             writer = TableWriter(out)
             for analysis in analyses(config, paths, encoding, problems, engine):

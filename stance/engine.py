@@ -181,8 +181,8 @@ class ProcessEngine(_FutureEngine):
 class DaskEngine(_FutureEngine):
     """Tasks on a Dask cluster: an existing scheduler (``tcp://host:8786``) or a LocalCluster.
 
-    The local cluster has ``jobs`` worker processes (default 2) of one thread each. At most
-    ``window`` tasks per worker thread are in flight. Workers need stance installed; each
+    The local cluster has ``jobs`` worker processes (default 2) of one thread each; an existing
+    cluster has the workers it has. At most ``window`` tasks per worker thread are in flight. Workers need stance installed; each
     worker process builds its analyzer once, on its first task.
     """
 
@@ -209,7 +209,8 @@ class DaskEngine(_FutureEngine):
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             )
             self._client = distributed.Client(self._cluster, set_as_default=False)
-        self.jobs = max(1, jobs or sum(self._client.nthreads().values()))
+        # In-flight tasks are sized on the worker threads there are now (at least one).
+        self.jobs = max(1, sum(self._client.nthreads().values()))
 
     def _submit(self, func: Callable[[T], R], item: T) -> Any:
         return self._client.submit(func, item, pure=False)
