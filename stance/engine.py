@@ -182,8 +182,9 @@ class DaskEngine(_FutureEngine):
     """Tasks on a Dask cluster: an existing scheduler (``tcp://host:8786``) or a LocalCluster.
 
     The local cluster has ``jobs`` worker processes (default 2) of one thread each; an existing
-    cluster has the workers it has. At most ``window`` tasks per worker thread are in flight. Workers need stance installed; each
-    worker process builds its analyzer once, on its first task.
+    cluster has the workers it has. At most ``window`` tasks per worker thread are in flight.
+    Workers need stance installed; each worker process builds its analyzer once, on its first
+    task.
     """
 
     name = "dask"
