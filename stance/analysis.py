@@ -388,8 +388,11 @@ def _thaw(value: Any) -> Any:
 
 @functools.lru_cache(maxsize=256)
 def _party_set_from_items(items: tuple) -> PartySet:
-    """Party sets from dicts, cached: callers scoring sentence by sentence reuse them."""
-    return PartySet.from_mapping({k: _thaw(v) for k, v in items})
+    """Party sets from dicts, cached: callers scoring sentence by sentence reuse them.
+
+    Lenient: an alias that cannot be matched (empty, one letter, shared) is dropped with a
+    warning, so a program passing entity strings it did not choose never fails on them."""
+    return PartySet.from_mapping({k: _thaw(v) for k, v in items}, strict=False)
 
 
 def _as_lexicon(lexicon: CueLexicon | str | os.PathLike[str] | None) -> CueLexicon:

@@ -7,6 +7,7 @@ Exit codes: 0 all good, 1 usage error (bad option, unreadable party file, unknow
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import functools
 import io
@@ -34,31 +35,12 @@ from .engine import (
     render_document,
 )
 from .errors import InputError, StanceError
+from .report.rows import CSV_COLUMNS, csv_row
 from .scoring import SCORERS, SentenceInput, available
 
 EXIT_OK = 0
 EXIT_USAGE = 1
 EXIT_INPUTS_FAILED = 2
-
-CSV_COLUMNS = (
-    "document",
-    "index",
-    "start",
-    "end",
-    "label",
-    "score",
-    "tone",
-    "vader",
-    "textblob_polarity",
-    "textblob_subjectivity",
-    "source",
-    "target",
-    "mutual",
-    "via",
-    "parties",
-    "cues",
-    "text",
-)
 
 
 class StanceGroup(click.Group):
@@ -302,29 +284,6 @@ def csv_text(analysis: DocumentAnalysis) -> str:
     return out.getvalue()
 
 
-def csv_row(document_id: str, s: SentenceResult) -> list[Any]:
-    """The CSV row of one sentence, in :data:`CSV_COLUMNS` order."""
-    return [
-        document_id,
-        s.index,
-        s.start,
-        s.end,
-        s.label,
-        f"{s.score:.4f}",
-        f"{s.tone:.4f}",
-        f"{s.vader:.4f}",
-        f"{s.textblob_polarity:.4f}",
-        f"{s.textblob_subjectivity:.4f}",
-        s.source or "",
-        s.target or "",
-        str(s.mutual).lower(),
-        s.via or "",
-        ";".join(s.parties),
-        ";".join(f"{c.text}:{c.effect:+.1f}" for c in s.cues),
-        s.text,
-    ]
-
-
 class TableWriter:
     """An aligned table per document, sized to the terminal."""
 
@@ -481,15 +440,130 @@ def examples(show_path: bool) -> int:
     return EXIT_OK
 
 
+def out_option(func: Callable) -> Callable:
+    return click.option(
+        "--out",
+        default="reports",
+        show_default=True,
+        help="Folder for the reports: one subfolder per document and an index.html.",
+    )(func)
+
+
 @cli.command()
-def demo() -> int:
-    """Score the bundled example documents: the quickest way to see what stance does."""
-    config = make_config(None, None, None)
+@click.argument("paths", nargs=-1, required=True)
+@parties_option
+@speaker_option
+@lexicon_option
+@encoding_option
+@engine_options
+@out_option
+@click.option(
+    "--format",
+    "fmt",
+    default="html,png,json,csv",
+    show_default=True,
+    help="Comma-separated files to write: html, png, svg, pdf, json, csv.",
+)
+def report(
+    paths: tuple[str, ...],
+    parties_file: str | None,
+    speaker: str | None,
+    lexicon: str | None,
+    encoding: str,
+    engine_name: str,
+    jobs: int | None,
+    out: str,
+    fmt: str,
+) -> int:
+    """Write a report for each document of PATHS: charts, an HTML page, JSON and CSV.
+
+    Each document gets a folder under --out; OUT/index.html lists every report there.
+    An output folder that cannot be written is a usage error (exit code 1).
+    """
+    from .report.writer import parse_formats
+
+    try:
+        formats = parse_formats(fmt)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--format'") from None
+    config = make_config(parties_file, lexicon, speaker)
     problems = Problems()
-    writer = TableWriter(sys.stdout)
+    entries, index = write_reports(
+        config, paths, encoding, out, formats, problems, engine_name, jobs
+    )
+    noun = "report" if len(entries) == 1 else "reports"
+    click.echo(f"{len(entries)} {noun} written; index: {index}")
+    return problems.exit_code()
+
+
+def write_reports(
+    config: AnalyzerConfig,
+    paths: Iterable[str],
+    encoding: str,
+    out: str,
+    formats: tuple[str, ...],
+    problems: Problems,
+    engine_name: str = "auto",
+    jobs: int | None = None,
+) -> tuple[list[dict], Path]:
+    """Write the reports of ``paths`` into ``out`` with a progress bar on a terminal;
+    returns the index entries written and the index's path."""
+    from .report.writer import ReportSettings, prepare_output, report_all, write_index
+
+    paths = list(paths)
+    folder = prepare_output(out)
+    settings = ReportSettings(config, str(folder.resolve()), formats)
+    entries = []
+    with open_engine(engine_name, jobs, paths) as engine:
+        results = report_all(settings, iter_documents(paths, encoding), engine)
+        with progress(results, len(paths) if all(_is_text_file(p) for p in paths) else None) as bar:
+            for result in bar:
+                if isinstance(result, InputError):
+                    problems.error(result)
+                    continue
+                for warning in result.warnings:
+                    problems.warn(warning)
+                entries.append(result.entry)
+    try:
+        index = write_index(folder)
+    except OSError as exc:
+        index = folder / "index.html"
+        problems.error(f"{index}: cannot write the index: {exc.strerror or exc}")
+    return entries, index
+
+
+def progress(items: Iterable, length: int | None) -> Any:
+    """A progress bar on standard error when it is a terminal; nothing in pipes and cron."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(items)
+    return click.progressbar(
+        items, length=length, label="writing reports", file=sys.stderr, show_pos=True
+    )
+
+
+def _is_text_file(path: str) -> bool:
+    """A plain text file holds one document (a folder or a .jsonl file may hold many)."""
+    return os.path.isfile(path) and not path.endswith((".jsonl", ".ndjson"))
+
+
+@cli.command()
+@out_option
+def demo(out: str) -> int:
+    """Write reports for the bundled example documents and say where their index is."""
+    from .report.writer import DEFAULT_FORMATS
+
+    problems = Problems()
     paths = [str(p) for p in example_paths()]
-    for analysis in analyses(config, paths, "utf-8", problems, get_engine("serial")):
-        writer.write(analysis)
+    entries, index = write_reports(
+        make_config(None, None, None), paths, "utf-8", out, DEFAULT_FORMATS, problems
+    )
+    for entry in entries:
+        low, high = entry["interval"]
+        click.echo(
+            f"{entry['id']:<26} convergence index {entry['convergence_index']:+.2f} "
+            f"[{low:+.2f}, {high:+.2f}]  {Path(out) / entry['folder']}"
+        )
+    click.echo(f"open {index}")
     return problems.exit_code()
 
 

@@ -21,6 +21,7 @@ import csv
 import functools
 import re
 import tomllib
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -81,7 +82,13 @@ def parse_alias(raw: str, kind: str = "alias") -> Alias:
 class PartySet:
     """An ordered set of parties with a matcher over all their aliases."""
 
-    def __init__(self, parties: Iterable[Party], blocked: Iterable[str] = (), origin: str = ""):
+    def __init__(
+        self,
+        parties: Iterable[Party],
+        blocked: Iterable[str] = (),
+        origin: str = "",
+        strict: bool = True,
+    ):
         self.parties: dict[str, Party] = {}
         self.origin = origin
         for party in parties:
@@ -89,37 +96,46 @@ class PartySet:
                 raise InputError(origin or None, f"party {party.key!r} is defined twice")
             self.parties[party.key] = party
         self._blocked = tuple(blocked)
-        self._check_aliases()
+        usable = self._usable_aliases(strict)
         entries: list[tuple[str, tuple[str, str], bool]] = [
-            (a.text, (p.key, a.kind), a.case_sensitive)
-            for p in self.parties.values()
-            for a in p.aliases
+            (a.text, (key, a.kind), a.case_sensitive) for key, a in usable
         ]
         entries += [(text, (BLOCKED, "blocked"), False) for text in self._blocked]
         self._matcher = TermMatcher(entries, plural=True)
 
-    def _check_aliases(self) -> None:
+    def _usable_aliases(self, strict: bool) -> list[tuple[str, Alias]]:
+        """Every alias that can be matched. A problem (no alias, an empty or one-letter alias,
+        an alias given to two parties) raises when ``strict``, else warns and drops it."""
         owners: dict[tuple[str, bool], str] = {}
+        usable: list[tuple[str, Alias]] = []
         where = self.origin or None
+
+        def problem(message: str) -> None:
+            if strict:
+                raise InputError(where, message)
+            warnings.warn(f"{where or 'parties'}: {message}; ignored", stacklevel=4)
+
         for party in self.parties.values():
             if not party.aliases:
-                raise InputError(where, f"party {party.key!r} has no aliases")
+                problem(f"party {party.key!r} has no aliases")
             for alias in party.aliases:
                 letters = normalise(alias.text)
                 if not letters:
-                    raise InputError(where, f"party {party.key!r} has an empty alias")
+                    problem(f"party {party.key!r} has an empty alias")
+                    continue
                 if len(letters) == 1:
-                    raise InputError(
-                        where,
+                    problem(
                         f"party {party.key!r}: alias {alias.text!r} is a single letter "
-                        "and would match everywhere",
+                        "and would match everywhere"
                     )
+                    continue
                 key = (alias.text if alias.case_sensitive else letters, alias.case_sensitive)
                 other = owners.setdefault(key, party.key)
                 if other != party.key:
-                    raise InputError(
-                        where, f"alias {alias.text!r} is given to both {other!r} and {party.key!r}"
-                    )
+                    problem(f"alias {alias.text!r} is given to both {other!r} and {party.key!r}")
+                    continue
+                usable.append((party.key, alias))
+        return usable
 
     def __iter__(self):
         return iter(self.parties.values())
@@ -162,12 +178,15 @@ class PartySet:
     # construction ------------------------------------------------------------------------
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Any], origin: str = "") -> PartySet:
+    def from_mapping(
+        cls, mapping: Mapping[str, Any], origin: str = "", strict: bool = True
+    ) -> PartySet:
         """Parties from ``{"PAK": ["Pakistan", "Islamabad"], ...}`` or richer tables.
 
         A value may be a list of aliases, one alias string, or a table with ``name``,
         ``aliases``, ``officials`` and ``gazetteer = true`` (add the built-in aliases of an
-        ISO 3166 key).
+        ISO 3166 key). ``strict=False`` drops unusable aliases with a warning instead of
+        raising (for programs that pass entity strings they did not choose).
         """
         where = origin or None
         if not isinstance(mapping, Mapping) or not mapping:
@@ -183,10 +202,14 @@ class PartySet:
                 parties.append(_party_from_table(key, value, where))
             elif isinstance(value, list | tuple):
                 aliases = [_alias_of(key, raw, "alias", where) for raw in value]
-                parties.append(Party(key, aliases[0].text if aliases else key, tuple(aliases)))
+                parties.append(
+                    Party(
+                        key, aliases[0].text if aliases and aliases[0].text else key, tuple(aliases)
+                    )
+                )
             else:
                 raise InputError(where, f"party {key!r}: expected a list of aliases or a table")
-        return cls(parties, origin=origin)
+        return cls(parties, origin=origin, strict=strict)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> PartySet:
@@ -209,8 +232,6 @@ class PartySet:
 def _alias_of(key: str, raw: Any, kind: str, where: str | None) -> Alias:
     if not isinstance(raw, str):
         raise InputError(where, f"party {key!r}: alias {raw!r} is not a string")
-    if not raw.strip().lstrip("="):
-        raise InputError(where, f"party {key!r} has an empty alias")
     return parse_alias(raw, kind)
 
 

@@ -164,3 +164,10 @@ def test_bad_lexicon_files(write, content, message):
     with pytest.raises(stance.InputError) as info:
         stance.score_sentence("x", lexicon=path)
     assert message in str(info.value) and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("first, second", [(",", "US"), ("Trump", "Trump"), ("", ""), ("I", "EU")])
+def test_entity_strings_that_cannot_be_aliases_warn_but_never_fail(first, second):
+    with pytest.warns(UserWarning, match="ignored"):
+        r = stance.score_sentence("Trump criticized the EU.", parties={"P": [first], "Q": [second]})
+    assert r.label in ("convergence", "neutral", "divergence")

@@ -173,8 +173,8 @@ def test_scorers_lists_all(runner):
     ]
 
 
-def test_examples_and_demo(runner):
+def test_examples_and_demo(runner, tmp_path):
     listed = runner.invoke(cli, ["examples", "--path"]).stdout.split()
     assert len(listed) >= 3
-    result = runner.invoke(cli, ["demo"])
+    result = runner.invoke(cli, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 0 and "convergence index" in result.stdout

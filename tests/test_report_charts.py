@@ -1,0 +1,218 @@
+"""The chart functions draw what they promise, on small documents written for the tests."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
+from matplotlib.container import BarContainer, ErrorbarContainer
+from matplotlib.figure import Figure
+from report_samples import long_talks, no_party, talks
+
+import stance
+from stance.report import charts, figures, theme
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return talks()
+
+
+def new_ax():
+    return Figure(figsize=(8, 4)).add_subplot()
+
+
+def bars(ax):
+    """Every bar drawn, as (x centre, y bottom, height, colour, hatch), left to right."""
+    out = [
+        (
+            p.get_x() + p.get_width() / 2,
+            p.get_y(),
+            p.get_height(),
+            to_hex(p.get_facecolor()),
+            p.get_hatch(),
+        )
+        for c in ax.containers
+        if isinstance(c, BarContainer)
+        for p in c
+    ]
+    return sorted(out)
+
+
+def legend_labels(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_stance_along_the_document_one_bar_per_sentence(analysis):
+    colors = theme.party_colors(figures.source_order(analysis))
+    ax = charts.stance_along_document(
+        analysis.sentences, new_ax(), colors, figures.party_names(analysis)
+    )
+    drawn = bars(ax)
+    assert [round(x) for x, *_ in drawn] == [1, 2, 3, 4, 5]
+    assert [h for _, _, h, _, _ in drawn] == pytest.approx([s.score for s in analysis.sentences])
+    by_x = {round(x): (color, hatch) for x, _, _, color, hatch in drawn}
+    assert by_x[1] == (colors["NOR"].lower(), charts.MUTUAL_HATCH)  # mutual, source Norway
+    assert by_x[2] == (colors["NOR"].lower(), None)
+    assert by_x[3] == (colors["ISL"].lower(), None)  # Iceland's criticism, downward
+    assert by_x[5][0] == theme.NO_PARTY.lower()
+    assert drawn[2][2] < 0 < drawn[1][2]
+    assert legend_labels(ax) == ["Norway", "Iceland", "no source party", "mutual statement"]
+
+
+def test_long_documents_are_binned_not_drawn_bar_by_bar():
+    analysis = long_talks()
+    n = len(analysis.sentences)
+    assert n > 500
+    colors = theme.party_colors(figures.source_order(analysis))
+    ax = charts.stance_along_document(analysis.sentences, new_ax(), colors)
+    drawn = bars(ax)
+    centres = {round(x, 3) for x, *_ in drawn}
+    assert len(centres) <= charts.MAX_BARS
+    size = -(-n // charts.MAX_BARS)
+    assert f"{size} sentences per bar" in ax.get_title()
+    tops = {}
+    for x, bottom, height, *_ in drawn:
+        tops.setdefault(round(x, 3), []).append(bottom + height)
+    assert all(-1 <= t <= 1 for ts in tops.values() for t in ts)
+    # each bar is its sentences' mean score: all the bars add up to the scores / bin size
+    assert sum(height for _, _, height, _, _ in drawn) == pytest.approx(
+        sum(s.score for s in analysis.sentences) / size
+    )
+
+
+def test_by_party_diverging_bars_with_mean_tone(analysis):
+    rows = figures.party_rows(analysis)
+    assert [label for label, _ in rows] == ["Norway (NOR)", "Iceland (ISL)", "no source party"]
+    ax = charts.stance_by_party(rows, new_ax())
+    containers = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert [c.get_label() for c in containers] == ["divergent", "neutral", "convergent"]
+    divergent, neutral, convergent = ([p.get_width() for p in c] for c in containers)
+    assert convergent == [3, 0, 0] and divergent == [0, 1, 0] and neutral == [0, 0, 1]
+    # divergence extends left of the neutral half, convergence right of it
+    assert containers[0][1].get_x() + containers[0][1].get_width() == pytest.approx(0)
+    assert containers[2][0].get_x() == pytest.approx(0)
+    by_source = analysis.summary["by_source"]
+    assert f"{by_source['NOR']['mean_tone']:+.2f}" in texts(ax)
+    assert "mean tone" in texts(ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [r[0] for r in rows]
+
+
+def test_by_party_says_when_no_party_is_named():
+    analysis = no_party()
+    assert figures.party_rows(analysis) == []
+    ax = charts.stance_by_party(figures.party_rows(analysis), new_ax())
+    assert any("No sentence of this document is attributed" in t for t in texts(ax))
+    assert not ax.axison and not ax.containers
+
+
+def test_scorer_agreement_one_dot_per_sentence(analysis):
+    ax = charts.scorer_agreement(analysis.sentences, new_ax())
+    points = [
+        tuple(xy) for c in ax.collections if isinstance(c, PathCollection) for xy in c.get_offsets()
+    ]
+    expected = [(s.vader, s.textblob_polarity) for s in analysis.sentences]
+    assert len(points) == len(expected)
+    for got, want in zip(sorted(points), sorted(expected), strict=True):
+        assert got == pytest.approx(want)
+    labels = legend_labels(ax)
+    assert "convergence (3)" in labels and "divergence (1)" in labels and "neutral (1)" in labels
+    assert ax.get_xlabel().startswith("VADER") and ax.get_ylabel().startswith("TextBlob")
+
+
+def test_scorer_agreement_numbers_the_biggest_disagreements(analysis):
+    gaps = sorted(
+        ((abs(s.vader - s.textblob_polarity), s.index + 1) for s in analysis.sentences),
+        reverse=True,
+    )
+    ax = charts.scorer_agreement(analysis.sentences, new_ax(), annotate=2)
+    expected = {f"#{n}" for gap, n in gaps[:2] if gap > charts.DISAGREEMENT}
+    assert {t.get_text() for t in ax.texts} == expected
+
+
+def test_cue_totals_sum_effects_per_term(analysis):
+    totals = charts.cue_totals(analysis.sentences)
+    effects = [t.effect for t in totals]
+    assert effects == sorted(effects, reverse=True)
+    assert sum(effects) == pytest.approx(sum(c.effect for s in analysis.sentences for c in s.cues))
+    by_text = {t.text: t for t in totals}
+    assert by_text["rejected"].effect < 0 and by_text["praised"].effect > 0
+
+
+def test_what_drove_it_draws_the_strongest_cues_both_ways(analysis):
+    totals = charts.cue_totals(analysis.sentences)
+    ax = charts.cue_drivers(totals, new_ax(), top=2)
+    drawn = [p.get_width() for c in ax.containers for p in c]
+    positive = sorted((t.effect for t in totals if t.effect > 0), reverse=True)[:2]
+    negative = sorted(t.effect for t in totals if t.effect < 0)[:2]
+    assert drawn == pytest.approx(positive + sorted(negative, reverse=True))
+    colours = [to_hex(p.get_facecolor()) for c in ax.containers for p in c]
+    assert colours == [theme.CONVERGENCE.lower()] * 2 + [theme.DIVERGENCE.lower()] * 2
+
+
+def test_what_drove_it_without_cues_says_so():
+    ax = charts.cue_drivers([], new_ax())
+    assert any("No cue word" in t for t in texts(ax))
+
+
+def test_headline_shows_the_index_and_its_interval(analysis):
+    rows = figures.index_rows(analysis)
+    assert [r.label for r in rows] == ["whole document", "Norway as source", "Iceland as source"]
+    ax = charts.convergence_headline(rows, new_ax())
+    errorbars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert len(errorbars) == 3
+    summary = analysis.summary
+    low, high = summary["interval"]
+    first = errorbars[0].lines[0].get_xdata()[0]
+    assert first == pytest.approx(summary["convergence_index"])
+    assert f"{summary['convergence_index']:+.2f}  [{low:+.2f}, {high:+.2f}]" in texts(ax)
+    assert ax.get_xlim() == (-1, 1)
+
+
+def test_dollar_signs_in_labels_stay_text():
+    totals = [charts.CueTotal("aid", "$5 billion in $aid", 7.0, 1)]
+    figure = Figure(figsize=(6, 3))
+    ax = charts.cue_drivers(totals, figure.add_subplot())
+    figure.savefig(io.BytesIO(), format="png")  # mathtext would fail or eat the dollars
+    assert ax.get_yticklabels()[0].get_text() == r"\$5 billion in \$aid"
+
+
+def test_rendered_charts_in_every_format_are_reproducible(analysis):
+    first = figures.render_charts(analysis, figures.CHART_FORMATS)
+    second = figures.render_charts(analysis, figures.CHART_FORMATS)
+    assert [c.slug for c in first] == [spec.slug for spec in figures.CHARTS]
+    for a, b in zip(first, second, strict=True):
+        assert a.files["png"].startswith(b"\x89PNG") and b"<svg" in a.files["svg"][:500]
+        assert a.files["pdf"].startswith(b"%PDF")
+        assert a.files == b.files
+        assert a.width > 0 and a.height > 0
+        assert a.data_uri().startswith("data:image/png;base64,")
+
+
+def test_parties_past_the_palette_share_one_grey():
+    text = (
+        "France praised Germany. Italy criticized Spain. Portugal thanked Greece. "
+        "Austria welcomed Belgium. Sweden condemned Norway. Finland supported Denmark. "
+        "Poland rejected Hungary."
+    )
+    analysis = stance.analyze(text)
+    order = figures.source_order(analysis)
+    sources = [s.source for s in analysis.sentences]
+    assert len(set(sources)) == 7 and None not in sources
+    colors = theme.party_colors(order)
+    ax = charts.stance_along_document(
+        analysis.sentences, new_ax(), colors, figures.party_names(analysis)
+    )
+    own = [key for key in order if colors[key] != theme.OTHER_PARTIES]
+    assert len(own) == len(theme.PARTY_PALETTE)
+    greys = [round(x) for x, _, _, color, _ in bars(ax) if color == theme.OTHER_PARTIES.lower()]
+    assert greys == [i + 1 for i, key in enumerate(sources) if key not in own] != []
+    names = figures.party_names(analysis)
+    coloured_sources = [names[key] for key in own if key in sources]
+    assert legend_labels(ax) == [*coloured_sources, "other parties"]
