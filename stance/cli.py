@@ -35,7 +35,16 @@ from .compare_report import write_comparison_report
 from .config import DEFAULT_NAME as DEFAULT_CONFIG
 from .config import PERIOD_KINDS, PeriodRule, load_config
 from .documents import iter_documents
-from .engine import ENGINES, AnalyzerConfig, Engine, analyze_all, get_engine
+from .engine import (
+    ENGINES,
+    AnalyzerConfig,
+    Engine,
+    EngineError,
+    Rendered,
+    analyze_document,
+    get_engine,
+    render_document,
+)
 from .errors import InputError, StanceError
 from .report.rows import CSV_COLUMNS, csv_row
 from .scoring import SCORERS, SentenceInput, available
@@ -137,11 +146,29 @@ def encoding_option(func: Callable) -> Callable:
     )(func)
 
 
+SCHEDULER_KEY = "stance.scheduler"
+
+
+def _remember_scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta[SCHEDULER_KEY] = value
+
+
 def engine_options(func: Callable) -> Callable:
+    """--engine and --jobs (passed as ``engine_name`` and ``jobs``) and --scheduler, which
+    :func:`open_engine` reads from the context so that commands need no parameter for it."""
+    func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        expose_value=False,
+        callback=_remember_scheduler,
+        help="Address of a running Dask scheduler (tcp://HOST:PORT) for --engine dask; "
+        "without it the dask engine starts a local cluster.",
+    )(func)
     func = click.option(
         "--jobs",
         type=click.IntRange(min=1),
-        help="Worker processes for the processes engine (default: the CPU count).",
+        help="Worker processes (default: the CPU count; 2 for a local Dask cluster; "
+        "an existing cluster given with --scheduler has its own).",
     )(func)
     return click.option(
         "--engine",
@@ -149,7 +176,8 @@ def engine_options(func: Callable) -> Callable:
         type=click.Choice(ENGINES),
         default="auto",
         show_default=True,
-        help="serial, processes, or auto (serial for a handful of files, else processes).",
+        help="serial, processes, dask, or auto (serial for a handful of files, dask with "
+        "--scheduler, else processes).",
     )(func)
 
 
@@ -197,9 +225,13 @@ def make_config(parties_file: str | None, lexicon: str | None, speaker: str | No
 
 def open_engine(name: str, jobs: int | None, paths: Iterable[str]) -> Engine:
     """The engine for a command; ``auto`` counts plain files to decide."""
+    context = click.get_current_context(silent=True)
+    scheduler = context.meta.get(SCHEDULER_KEY) if context else None
+    if scheduler and name not in ("auto", "dask"):
+        raise click.UsageError(f"--scheduler needs --engine dask, not --engine {name}")
     paths = list(paths)
     few_files = all(os.path.isfile(p) and not p.endswith(".jsonl") for p in paths)
-    return get_engine(name, jobs, inputs=len(paths) if few_files else None)
+    return get_engine(name, jobs, inputs=len(paths) if few_files else None, scheduler=scheduler)
 
 
 def analyses(
@@ -208,9 +240,18 @@ def analyses(
     encoding: str,
     problems: Problems,
     engine: Engine,
-) -> Iterator[DocumentAnalysis]:
-    """Each readable input analysed in order; failures reported and skipped."""
-    for result in analyze_all(config, iter_documents(paths, encoding), engine):
+    render: Callable[[DocumentAnalysis], str] | None = None,
+) -> Iterator[Any]:
+    """Each readable input analysed in order; failures reported and skipped.
+
+    Yields :class:`DocumentAnalysis` objects or, with ``render`` (a picklable function), the
+    :class:`~stance.engine.Rendered` text that the workers made of them.
+    """
+    if render is None:
+        task: Callable = functools.partial(analyze_document, config)
+    else:
+        task = functools.partial(render_document, config, render)
+    for result in engine.map(task, iter_documents(paths, encoding)):
         if isinstance(result, InputError):
             problems.error(result)
             continue
@@ -254,38 +295,41 @@ def score(
     config = make_config(parties_file, lexicon, speaker)
     problems = Problems()
     out = sys.stdout
-    writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "table": TableWriter}[fmt](out)
     with open_engine(engine_name, jobs, paths) as engine:
-        for analysis in analyses(config, paths, encoding, problems, engine):
-            writer.write(analysis)
-            out.flush()
+        if fmt == "table":
+            writer = TableWriter(out)
+            for analysis in analyses(config, paths, encoding, problems, engine):
+                writer.write(analysis)
+                out.flush()
+        else:
+            # JSONL and CSV are written by the workers; only their text comes back.
+            render = jsonl_text if fmt == "jsonl" else csv_text
+            if fmt == "csv":
+                csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
+            rendered: Rendered
+            for rendered in analyses(config, paths, encoding, problems, engine, render):
+                out.write(rendered.text)
+                out.flush()
     return problems.exit_code()
 
 
-class JsonlWriter:
-    """One JSON object per sentence, tagged with its document."""
-
-    def __init__(self, out: TextIO):
-        self.out = out
-
-    def write(self, analysis: DocumentAnalysis) -> None:
-        doc = analysis.document
-        for s in analysis.sentences:
-            record = {"document": doc.id, "path": doc.path, "date": analysis.metadata["date"]}
-            record.update(s.to_dict())
-            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+def jsonl_text(analysis: DocumentAnalysis) -> str:
+    """One JSON object per sentence, tagged with its document, one per line."""
+    doc = analysis.document
+    lines = []
+    for s in analysis.sentences:
+        record = {"document": doc.id, "path": doc.path, "date": analysis.metadata["date"]}
+        record.update(s.to_dict())
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
 
 
-class CsvWriter:
-    """One CSV row per sentence; cues as ``term:effect`` joined by ``;``."""
-
-    def __init__(self, out: TextIO):
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(CSV_COLUMNS)
-
-    def write(self, analysis: DocumentAnalysis) -> None:
-        for s in analysis.sentences:
-            self.writer.writerow(csv_row(analysis.document.id, s))
+def csv_text(analysis: DocumentAnalysis) -> str:
+    """One CSV row per sentence (no header); cues as ``term:effect`` joined by ``;``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(csv_row(analysis.document.id, s) for s in analysis.sentences)
+    return out.getvalue()
 
 
 class TableWriter:
@@ -613,7 +657,7 @@ def run_command(config_path: str, quiet: bool) -> int:
     except runner.RunLocked as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_LOCKED
-    except (StoreError, sqlite3.Error) as exc:
+    except (StoreError, EngineError, sqlite3.Error) as exc:
         click.echo(f"error: the run failed: {exc}", err=True)
         return EXIT_RUN_FAILED
     except OSError as exc:

@@ -17,7 +17,7 @@ found, the line of the offending key.
     pattern = '(?P<speaker>[A-Z]{3})_(?P<session>\\d+)_(?P<year>\\d{4})'
 
     [engine]
-    name = "auto"                   # serial, processes, auto
+    name = "auto"                   # serial, processes, dask, auto
     jobs = 2
     batch = 50                      # documents stored per transaction
 """
@@ -241,8 +241,10 @@ class _Checker:
         engine = self.data.get("engine", {})
         name = self.choice(engine, "name", ENGINES, "auto", "engine")
         scheduler = self.string(engine, "scheduler", "engine")
-        if scheduler is not None and name != "dask":
-            raise self.fail("'scheduler' is only used with name = \"dask\"", "scheduler", "engine")
+        if scheduler is not None and name not in ("dask", "auto"):
+            raise self.fail(
+                f"'scheduler' needs the dask engine, not {name!r}", "scheduler", "engine"
+            )
         return RunConfig(
             path=self.path,
             inputs=self.inputs(),

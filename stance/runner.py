@@ -292,7 +292,12 @@ class Runner:
 
     def _engine(self, count: int) -> Engine:
         few = count <= AUTO_SERIAL_LIMIT
-        return get_engine(self.config.engine, self.config.jobs, inputs=count if few else None)
+        return get_engine(
+            self.config.engine,
+            self.config.jobs,
+            inputs=count if few else None,
+            scheduler=self.config.scheduler,
+        )
 
     def _install(
         self, reported: Reported, outcome: RunOutcome, problem: Callable[..., None]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from history_corpus import FILENAME_DATES, quarterly_corpus, write_config, write_doc
 
-from stance.cli import EXIT_INPUTS_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, cli
+from stance.cli import EXIT_INPUTS_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, cli
 from stance.config import load_config
 from stance.report.writer import TEMP_PREFIX
 from stance.runner import RunLocked, run, run_lock
@@ -326,3 +326,41 @@ def test_duplicate_sources_and_copies_are_stored_once(tmp_path):
         counts = store.counts()
     assert counts["sources"] == 2 and counts["documents"] == 1 and counts["analyses"] == 1
     assert len(outcome.comparison.documents) == 1
+
+
+def stored_labels(db_path):
+    db = sqlite3.connect(db_path)
+    rows = db.execute(
+        "SELECT d.doc_id, s.idx, s.label, round(s.score, 6), s.source, s.target FROM sentences s "
+        "JOIN analyses a ON a.id = s.analysis_id JOIN documents d ON d.id = a.document_id "
+        "ORDER BY d.doc_id, s.idx"
+    ).fetchall()
+    db.close()
+    return rows
+
+
+def test_a_run_on_a_local_dask_cluster_stores_what_a_serial_run_does(tmp_path):
+    pytest.importorskip("distributed")
+    serial, dask = tmp_path / "serial", tmp_path / "dask"
+    for folder, engine in ((serial, "serial"), (dask, "dask")):
+        quarterly_corpus(folder)
+        path = write_config(folder, f'[engine]\nname = "{engine}"\njobs = 2\n', period='"quarter"')
+        result = CliRunner().invoke(cli, ["run", "--config", str(path)])
+        assert result.exit_code == EXIT_OK, result.output
+        assert "6 new" in result.stdout
+    assert stored_labels(dask / "stance.db") == stored_labels(serial / "stance.db")
+    assert len(list((dask / "reports" / "documents").glob("*/index.html"))) == 6
+
+
+def test_an_unreachable_scheduler_fails_the_run(project):
+    folder, path, _ = project
+    text = path.read_text(encoding="utf-8").replace(
+        '[engine]\nname = "serial"', '[engine]\nname = "dask"\nscheduler = "tcp://127.0.0.1:9"'
+    )
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", "--config", str(path)])
+    assert result.exit_code == EXIT_RUN_FAILED
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    with Store(folder / "stance.db") as store:
+        (record,) = store.runs()
+    assert record.status == "failed" and "Dask scheduler" in record.message

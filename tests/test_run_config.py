@@ -88,7 +88,11 @@ def test_fixed_speaker_is_resolved_to_a_party_key(tmp_path):
         ('inputs = ["in"]\n[engine]\njobs = 0\n', 3, "'jobs' in [engine] must be"),
         ('inputs = ["in"]\n[engine]\nbatch = true\n', 3, "'batch' in [engine] must be"),
         ('inputs = ["in"]\n[engine]\nthreads = 4\n', 3, "unknown setting 'threads' in [engine]"),
-        ('inputs = ["in"]\n[engine]\nscheduler = "tcp://h:1"\n', 3, "only used with name"),
+        (
+            'inputs = ["in"]\n[engine]\nname = "serial"\nscheduler = "tcp://h:1"\n',
+            4,
+            "'scheduler' needs the dask engine, not 'serial'",
+        ),
         ('inputs = ["in"]\nspeaker = "PAK"\n', 2, "'speaker' must be a table"),
         (
             'inputs = ["in"]\n[speaker]\nrule = "filename"\npattern = "(["\n',
