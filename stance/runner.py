@@ -137,7 +137,7 @@ class RunOutcome:
         other = self.errors - c.get("failed", 0)
         if other > 0:
             line += f"; {other} other error{'s' if other != 1 else ''} (see above)"
-        return line
+        return line + f"; {self.seconds:.1f} s"
 
 
 @dataclass(frozen=True)
