@@ -34,7 +34,7 @@ from .compare import Comparison, compare, corpus_from_analyses, corpus_from_stor
 from .compare_report import write_comparison_report
 from .config import DEFAULT_NAME as DEFAULT_CONFIG
 from .config import PERIOD_KINDS, PeriodRule, load_config
-from .documents import iter_documents
+from .documents import MAX_DOCUMENT_BYTES, Document, iter_documents
 from .engine import (
     ENGINES,
     AnalyzerConfig,
@@ -136,7 +136,24 @@ def lexicon_option(func: Callable) -> Callable:
     )(func)
 
 
+MAX_BYTES_KEY = "stance.max_bytes"
+
+
+def _remember_max_bytes(ctx: click.Context, param: click.Parameter, value: float) -> None:
+    ctx.meta[MAX_BYTES_KEY] = int(value * 1_000_000)
+
+
 def encoding_option(func: Callable) -> Callable:
+    """--encoding, and --max-mb, which :func:`read_inputs` reads from the context."""
+    func = click.option(
+        "--max-mb",
+        type=click.FloatRange(min=0, min_open=True),
+        default=MAX_DOCUMENT_BYTES / 1_000_000,
+        show_default=True,
+        expose_value=False,
+        callback=_remember_max_bytes,
+        help="Largest document to read, in MB; larger ones are reported and skipped.",
+    )(func)
     return click.option(
         "--encoding",
         default="utf-8",
@@ -144,6 +161,13 @@ def encoding_option(func: Callable) -> Callable:
         callback=_check_encoding,
         help="Text encoding of the input files.",
     )(func)
+
+
+def read_inputs(paths: Iterable[str], encoding: str) -> Iterator[Document | InputError]:
+    """The documents of a command's PATHS, with its --encoding and --max-mb."""
+    context = click.get_current_context(silent=True)
+    max_bytes = context.meta.get(MAX_BYTES_KEY) if context else None
+    return iter_documents(paths, encoding, max_bytes)
 
 
 SCHEDULER_KEY = "stance.scheduler"
@@ -251,7 +275,7 @@ def analyses(
         task: Callable = functools.partial(analyze_document, config)
     else:
         task = functools.partial(render_document, config, render)
-    for result in engine.map(task, iter_documents(paths, encoding)):
+    for result in engine.map(task, read_inputs(paths, encoding)):
         if isinstance(result, InputError):
             problems.error(result)
             continue
@@ -563,7 +587,7 @@ def write_reports(
     settings = ReportSettings(config, str(folder.resolve()), formats)
     entries = []
     with open_engine(engine_name, jobs, paths) as engine:
-        results = report_all(settings, iter_documents(paths, encoding), engine)
+        results = report_all(settings, read_inputs(paths, encoding), engine)
         with progress(results, len(paths) if all(_is_text_file(p) for p in paths) else None) as bar:
             for result in bar:
                 if isinstance(result, InputError):

@@ -26,22 +26,16 @@ from .report import theme
 from .report.charts import legend_below, message
 from .report.figures import save_figure
 from .report.html import environment
-from .report.theme import CONVERGENCE, DIVERGENCE, INK, MUTED, plain
+from .report.theme import CONVERGENCE, DIVERGENCE, INK, MAX_LABEL, MUTED, plain
 from .report.writer import install_folder
 
 SHIFT = theme.PARTY_PALETTE[1]  # orange: rings around the periods that shifted
 BAND = "#9DB8CC"
 MAX_TICKS = 14
-MAX_LABEL = 40
 MAX_TICK = 12
 WIDTH = 8.0
 DATA_FILE = "comparison.json"
 PAGE_FILE = "index.html"
-
-
-def label(text: str, limit: int = MAX_LABEL) -> str:
-    """A chart label: shown as written, cut short so a long name cannot squeeze the chart."""
-    return plain(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def period_chart(points: Sequence[Point], ax: Axes, measure: str = "index") -> Axes:
@@ -92,7 +86,7 @@ def _period_ticks(ax: Axes, labels: list[str]) -> None:
     step = max(1, -(-len(labels) // MAX_TICKS))
     ticks = list(range(0, len(labels), step))
     ax.set_xticks(
-        ticks, [label(labels[i], 12) for i in ticks], rotation=45 if len(labels) > 6 else 0
+        ticks, [plain(labels[i], MAX_TICK) for i in ticks], rotation=45 if len(labels) > 6 else 0
     )
     ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
 
@@ -114,7 +108,7 @@ def change_chart(groups: Sequence[Group], ax: Axes, measure: str = "index") -> A
         if change.interval is not None:
             ax.plot(change.interval, [y, y], color=INK, linewidth=1.3)
     ax.axvline(0, color=MUTED, linewidth=0.8)
-    ax.set_yticks(ys, [label(title) for title, _ in rows])
+    ax.set_yticks(ys, [plain(title) for title, _ in rows])
     ax.invert_yaxis()
     name = "convergence index" if measure == "index" else "mean tone"
     ax.set_xlabel(f"change in {name} (bar) and its 95% interval (line)")
@@ -131,7 +125,7 @@ def _figure(width: float, height: float) -> Figure:
 
 def group_charts(group: Group) -> tuple[bytes, bytes]:
     """The index and tone charts of one group, as PNG."""
-    title = label(group.title, 2 * MAX_LABEL)
+    title = plain(group.title, 2 * MAX_LABEL)
     files = []
     for measure, name in (("index", "convergence index"), ("tone", "mean tone")):
         with matplotlib.rc_context(theme.RC):

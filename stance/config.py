@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import Analyzer
-from .documents import Document, iter_documents, parse_date
+from .documents import MAX_DOCUMENT_BYTES, Document, iter_documents, parse_date
 from .engine import ENGINES, AnalyzerConfig
 from .errors import InputError, parse_toml, read_user_file
 
@@ -43,7 +43,7 @@ DEFAULT_NAME = "stance.toml"
 PERIOD_KINDS = ("day", "week", "month", "quarter", "year")
 SPEAKER_RULES = ("header", "fixed", "filename")
 DATE_GROUPS = ("date", "year", "month", "day")
-TOP_KEYS = ("inputs", "parties", "lexicon", "period", "output", "database", "encoding")
+TOP_KEYS = ("inputs", "parties", "lexicon", "period", "output", "database", "encoding", "max_mb")
 TABLE_KEYS = {
     "speaker": ("rule", "key", "pattern"),
     "engine": ("name", "jobs", "batch", "scheduler"),
@@ -171,6 +171,7 @@ class RunConfig:
     output: Path
     database: Path
     encoding: str = "utf-8"
+    max_bytes: int = MAX_DOCUMENT_BYTES
     engine: str = "auto"
     jobs: int | None = None
     scheduler: str | None = None
@@ -199,9 +200,9 @@ class RunConfig:
                 matches = sorted(glob.glob(entry, recursive=True))
                 if not matches:
                     yield InputError(self.relative(entry), "no file matches this pattern")
-                yield from iter_documents(matches, self.encoding)
+                yield from iter_documents(matches, self.encoding, self.max_bytes)
             else:
-                yield from iter_documents([entry], self.encoding)
+                yield from iter_documents([entry], self.encoding, self.max_bytes)
 
 
 def load_config(path: str | os.PathLike[str]) -> RunConfig:
@@ -256,6 +257,7 @@ class _Checker:
             output=self.path_setting("output", "reports"),
             database=self.path_setting("database", "stance.db"),
             encoding=self.encoding(),
+            max_bytes=self.max_bytes(),
             engine=name,
             jobs=self.positive(engine, "jobs", None),
             scheduler=scheduler,
@@ -312,6 +314,12 @@ class _Checker:
         except (LookupError, TypeError):
             raise self.fail(f"unknown encoding {value!r}", "encoding") from None
         return value
+
+    def max_bytes(self) -> int:
+        value = self.data.get("max_mb", MAX_DOCUMENT_BYTES / 1_000_000)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.fail("'max_mb' must be a positive number of megabytes", "max_mb")
+        return int(value * 1_000_000)
 
     def speaker(self, analyzer: Analyzer) -> SpeakerRule:
         table = self.data.get("speaker", {})
