@@ -292,11 +292,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@parties_option
-@speaker_option
-@lexicon_option
-@encoding_option
-@engine_options
+@analysis_options
 @click.option(
     "--format",
     "fmt",
@@ -305,21 +301,13 @@ def cli() -> None:
     show_default=True,
     help="jsonl or csv for pipes, table for people.",
 )
-def score(
-    paths: tuple[str, ...],
-    parties_file: str | None,
-    speaker: str | None,
-    lexicon: str | None,
-    encoding: str,
-    engine_name: str,
-    jobs: int | None,
-    fmt: str,
-) -> int:
+def score(paths: tuple[str, ...], options: AnalysisOptions, fmt: str) -> int:
     """Score every sentence of PATHS (files, folders, .jsonl, or - for standard input)."""
-    config = make_config(parties_file, lexicon, speaker)
+    config = options.config()
+    encoding = options.encoding
     problems = Problems()
     out = sys.stdout
-    with open_engine(engine_name, jobs, paths) as engine:
+    with options.engine(paths) as engine:
         if fmt == "table":
             writer = TableWriter(out)
             for analysis in analyses(config, paths, encoding, problems, engine):
@@ -523,11 +511,7 @@ def out_option(func: Callable) -> Callable:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@parties_option
-@speaker_option
-@lexicon_option
-@encoding_option
-@engine_options
+@analysis_options
 @out_option
 @click.option(
     "--format",
@@ -536,17 +520,7 @@ def out_option(func: Callable) -> Callable:
     show_default=True,
     help="Comma-separated files to write: html, png, svg, pdf, json, csv.",
 )
-def report(
-    paths: tuple[str, ...],
-    parties_file: str | None,
-    speaker: str | None,
-    lexicon: str | None,
-    encoding: str,
-    engine_name: str,
-    jobs: int | None,
-    out: str,
-    fmt: str,
-) -> int:
+def report(paths: tuple[str, ...], options: AnalysisOptions, out: str, fmt: str) -> int:
     """Write a report for each document of PATHS: charts, an HTML page, JSON and CSV.
 
     Each document gets a folder under --out; OUT/index.html lists every report there.
@@ -558,10 +532,16 @@ def report(
         formats = parse_formats(fmt)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
-    config = make_config(parties_file, lexicon, speaker)
     problems = Problems()
     entries, index = write_reports(
-        config, paths, encoding, out, formats, problems, engine_name, jobs
+        options.config(),
+        paths,
+        options.encoding,
+        out,
+        formats,
+        problems,
+        options.engine_name,
+        options.jobs,
     )
     noun = "report" if len(entries) == 1 else "reports"
     click.echo(f"{len(entries)} {noun} written; index: {index}")

@@ -25,12 +25,7 @@ def test_party_names_with_markup_stay_text(browser, write, tmp_path):  # noqa: F
         visit = Visit(browser, page)
         try:
             assert_clean_page(visit)
-            state = visit.page.evaluate(
-                "() => ({pwned: window.__pwned === undefined ? null : window.__pwned,"
-                " scripts: document.scripts.length,"
-                " handlers: document.querySelectorAll('[onerror], [onload]').length,"
-                " text: document.body.innerText})"
-            )
+            state = visit.injection_state()
             assert state["pwned"] is None and state["scripts"] == 0 and state["handlers"] == 0
             if page.parent == folder:
                 assert "<script>window.__pwned = 12</script>Iceland" in state["text"]
