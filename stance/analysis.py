@@ -9,10 +9,13 @@ they fall in.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
+import operator
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import starmap
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +130,21 @@ class DocumentAnalysis:
                 return party.name
         return key
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Engines send analyses between processes: pack sentences, cues and mentions as plain
+        # tuples and leave out sentence texts that are slices of the document text.
+        text = self.document.text
+        packed = []
+        for sentence in self.sentences:
+            row = list(_sentence_values(sentence))
+            if row[_TEXT] == text[sentence.start : sentence.end]:
+                row[_TEXT] = None
+            row[_CUES] = tuple(map(_cue_values, sentence.cues))
+            row[_MENTIONS] = tuple(map(_mention_values, sentence.mentions))
+            packed.append(tuple(row))
+        state = (self.parties, self.dyad, self.summary, self.scorer_version, self.party_source)
+        return (_unpack_analysis, (self.document, packed, state))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "metadata": self.metadata,
@@ -138,6 +156,36 @@ class DocumentAnalysis:
             "warnings": list(self.warnings),
             "sentences": [s.to_dict() for s in self.sentences],
         }
+
+
+def _getter(cls: type) -> Any:
+    """All the field values of a dataclass instance as one tuple, in field order."""
+    return operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+
+
+def _field_index(cls: type, name: str) -> int:
+    return [f.name for f in dataclasses.fields(cls)].index(name)
+
+
+_sentence_values = _getter(SentenceResult)
+_cue_values = _getter(Cue)
+_mention_values = _getter(Mention)
+_TEXT, _START, _END, _CUES, _MENTIONS = (
+    _field_index(SentenceResult, name) for name in ("text", "start", "end", "cues", "mentions")
+)
+
+
+def _unpack_analysis(document: Document, packed: list, state: tuple) -> DocumentAnalysis:
+    text = document.text
+    sentences = []
+    for values in packed:
+        row = list(values)
+        if row[_TEXT] is None:
+            row[_TEXT] = text[row[_START] : row[_END]]
+        row[_CUES] = tuple(starmap(Cue, row[_CUES]))
+        row[_MENTIONS] = tuple(starmap(Mention, row[_MENTIONS]))
+        sentences.append(SentenceResult(*row))
+    return DocumentAnalysis(document, sentences, *state)
 
 
 class Analyzer:
@@ -160,6 +208,10 @@ class Analyzer:
         self.stance = LexiconStanceScorer()
         self.speaker = self.resolve_speaker(speaker) if speaker else None
         self.version = scorer_version(self.lexicon)
+        # Load the gazetteer and the tone lexicons now, not on the first document: a process
+        # pool forked after this inherits them instead of loading them once per worker.
+        self.parties.find("")
+        english_words()
 
     @property
     def parties(self) -> PartySet:
@@ -205,8 +257,9 @@ class Analyzer:
             lo = bisect.bisect_left(starts, start)
             hi = bisect.bisect_left(starts, end, lo)
             inside = mentions[lo:hi]
-            attribution = attribute(text[start:end], start, inside, context)
-            result = self._score(text[start:end], inside, attribution, start)
+            sentence = text[start:end]
+            attribution = attribute(sentence, start, inside, context)
+            result = self._score(sentence, inside, attribution, start)
             result.index, result.start, result.end = index, start, end
             results.append(result)
         parties = self._party_info(ranked, mentions, affiliates)

@@ -1,7 +1,9 @@
 """The ``stance`` command line: a thin layer over the library.
 
 Exit codes: 0 all good, 1 usage error (bad option, unreadable party file, unknown speaker),
-2 some inputs failed (each listed on standard error as ``error: FILE[:LINE]: reason``).
+2 some inputs failed (each listed on standard error as ``error: FILE[:LINE]: reason``);
+``stance run`` adds 3 (another run holds the lock) and 4 (the run itself failed: the database
+or the output folder cannot be written).
 """
 
 from __future__ import annotations
@@ -9,31 +11,52 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import datetime as dt
+import functools
 import io
 import json
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import click
 
-from . import __version__
+from . import __version__, runner
 from .analysis import Analyzer, DocumentAnalysis, SentenceResult
-from .documents import iter_documents
-from .engine import ENGINES, AnalyzerConfig, Engine, analyze_all, get_engine
+from .compare import Comparison, compare, corpus_from_analyses, corpus_from_store
+from .compare_report import write_comparison_report
+from .config import DEFAULT_NAME as DEFAULT_CONFIG
+from .config import PERIOD_KINDS, PeriodRule, load_config
+from .documents import MAX_DOCUMENT_BYTES, Document, iter_documents
+from .engine import (
+    ENGINES,
+    AnalyzerConfig,
+    Engine,
+    EngineError,
+    Rendered,
+    analyze_document,
+    get_engine,
+    render_document,
+)
 from .errors import InputError, StanceError
 from .evaluate import FORMATS, SCHEMES
 from .report.rows import CSV_COLUMNS, csv_row
 from .scoring import SCORERS, SentenceInput, available
 from .scoring.stance import CLASSES, Judgement, describe, input_from_result
+from .store import Problem, RunRecord, Settings, Store, StoreError, parties_fingerprint
 
 EXIT_OK = 0
 EXIT_USAGE = 1
 EXIT_INPUTS_FAILED = 2
+EXIT_LOCKED = 3
+EXIT_RUN_FAILED = 4
 
 
 class StanceGroup(click.Group):
@@ -115,7 +138,24 @@ def lexicon_option(func: Callable) -> Callable:
     )(func)
 
 
+MAX_BYTES_KEY = "stance.max_bytes"
+
+
+def _remember_max_bytes(ctx: click.Context, param: click.Parameter, value: float) -> None:
+    ctx.meta[MAX_BYTES_KEY] = int(value * 1_000_000)
+
+
 def encoding_option(func: Callable) -> Callable:
+    """--encoding, and --max-mb, which :func:`read_inputs` reads from the context."""
+    func = click.option(
+        "--max-mb",
+        type=click.FloatRange(min=0, min_open=True),
+        default=MAX_DOCUMENT_BYTES / 1_000_000,
+        show_default=True,
+        expose_value=False,
+        callback=_remember_max_bytes,
+        help="Largest document to read, in MB; larger ones are reported and skipped.",
+    )(func)
     return click.option(
         "--encoding",
         default="utf-8",
@@ -125,11 +165,36 @@ def encoding_option(func: Callable) -> Callable:
     )(func)
 
 
+def read_inputs(paths: Iterable[str], encoding: str) -> Iterator[Document | InputError]:
+    """The documents of a command's PATHS, with its --encoding and --max-mb."""
+    context = click.get_current_context(silent=True)
+    max_bytes = context.meta.get(MAX_BYTES_KEY) if context else None
+    return iter_documents(paths, encoding, max_bytes)
+
+
+SCHEDULER_KEY = "stance.scheduler"
+
+
+def _remember_scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta[SCHEDULER_KEY] = value
+
+
 def engine_options(func: Callable) -> Callable:
+    """--engine and --jobs (passed as ``engine_name`` and ``jobs``) and --scheduler, which
+    :func:`open_engine` reads from the context so that commands need no parameter for it."""
+    func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        expose_value=False,
+        callback=_remember_scheduler,
+        help="Address of a running Dask scheduler (tcp://HOST:PORT) for --engine dask; "
+        "without it the dask engine starts a local cluster.",
+    )(func)
     func = click.option(
         "--jobs",
         type=click.IntRange(min=1),
-        help="Worker processes for the processes engine (default: the CPU count).",
+        help="Worker processes (default: the CPU count; 2 for a local Dask cluster; "
+        "an existing cluster given with --scheduler has its own).",
     )(func)
     return click.option(
         "--engine",
@@ -137,8 +202,43 @@ def engine_options(func: Callable) -> Callable:
         type=click.Choice(ENGINES),
         default="auto",
         show_default=True,
-        help="serial, processes, or auto (serial for a handful of files, else processes).",
+        help="serial, processes, dask, or auto (serial for a handful of files, dask with "
+        "--scheduler, else processes).",
     )(func)
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """The options of a command that analyses documents, gathered in one value."""
+
+    parties_file: str | None
+    speaker: str | None
+    lexicon: str | None
+    encoding: str
+    engine_name: str
+    jobs: int | None
+
+    def config(self) -> AnalyzerConfig:
+        return make_config(self.parties_file, self.lexicon, self.speaker)
+
+    def engine(self, paths: Iterable[str]) -> Engine:
+        return open_engine(self.engine_name, self.jobs, paths)
+
+
+def analysis_options(func: Callable) -> Callable:
+    """Add --parties, --speaker, --lexicon, --encoding, --engine and --jobs, passed to the
+    command as one ``options`` value."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        names = [f.name for f in fields(AnalysisOptions)]
+        options = AnalysisOptions(**{name: kwargs.pop(name) for name in names})
+        return func(*args, options=options, **kwargs)
+
+    decorated: Callable = command
+    for option in (engine_options, encoding_option, lexicon_option, speaker_option):
+        decorated = option(decorated)
+    return parties_option(decorated)
 
 
 def make_config(parties_file: str | None, lexicon: str | None, speaker: str | None):
@@ -151,9 +251,13 @@ def make_config(parties_file: str | None, lexicon: str | None, speaker: str | No
 
 def open_engine(name: str, jobs: int | None, paths: Iterable[str]) -> Engine:
     """The engine for a command; ``auto`` counts plain files to decide."""
+    context = click.get_current_context(silent=True)
+    scheduler = context.meta.get(SCHEDULER_KEY) if context else None
+    if scheduler and name not in ("auto", "dask"):
+        raise click.UsageError(f"--scheduler needs --engine dask, not --engine {name}")
     paths = list(paths)
     few_files = all(os.path.isfile(p) and not p.endswith(".jsonl") for p in paths)
-    return get_engine(name, jobs, inputs=len(paths) if few_files else None)
+    return get_engine(name, jobs, inputs=len(paths) if few_files else None, scheduler=scheduler)
 
 
 def analyses(
@@ -162,9 +266,18 @@ def analyses(
     encoding: str,
     problems: Problems,
     engine: Engine,
-) -> Iterator[DocumentAnalysis]:
-    """Each readable input analysed in order; failures reported and skipped."""
-    for result in analyze_all(config, iter_documents(paths, encoding), engine):
+    render: Callable[[DocumentAnalysis], str] | None = None,
+) -> Iterator[Any]:
+    """Each readable input analysed in order; failures reported and skipped.
+
+    Yields :class:`DocumentAnalysis` objects or, with ``render`` (a picklable function), the
+    :class:`~stance.engine.Rendered` text that the workers made of them.
+    """
+    if render is None:
+        task: Callable = functools.partial(analyze_document, config)
+    else:
+        task = functools.partial(render_document, config, render)
+    for result in engine.map(task, read_inputs(paths, encoding)):
         if isinstance(result, InputError):
             problems.error(result)
             continue
@@ -181,11 +294,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@parties_option
-@speaker_option
-@lexicon_option
-@encoding_option
-@engine_options
+@analysis_options
 @click.option(
     "--format",
     "fmt",
@@ -194,52 +303,47 @@ def cli() -> None:
     show_default=True,
     help="jsonl or csv for pipes, table for people.",
 )
-def score(
-    paths: tuple[str, ...],
-    parties_file: str | None,
-    speaker: str | None,
-    lexicon: str | None,
-    encoding: str,
-    engine_name: str,
-    jobs: int | None,
-    fmt: str,
-) -> int:
+def score(paths: tuple[str, ...], options: AnalysisOptions, fmt: str) -> int:
     """Score every sentence of PATHS (files, folders, .jsonl, or - for standard input)."""
-    config = make_config(parties_file, lexicon, speaker)
+    config = options.config()
+    encoding = options.encoding
     problems = Problems()
     out = sys.stdout
-    writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "table": TableWriter}[fmt](out)
-    with open_engine(engine_name, jobs, paths) as engine:
-        for analysis in analyses(config, paths, encoding, problems, engine):
-            writer.write(analysis)
-            out.flush()
+    with options.engine(paths) as engine:
+        if fmt == "table":
+            writer = TableWriter(out)
+            for analysis in analyses(config, paths, encoding, problems, engine):
+                writer.write(analysis)
+                out.flush()
+        else:
+            # JSONL and CSV are written by the workers; only their text comes back.
+            render = jsonl_text if fmt == "jsonl" else csv_text
+            if fmt == "csv":
+                csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
+            rendered: Rendered
+            for rendered in analyses(config, paths, encoding, problems, engine, render):
+                out.write(rendered.text)
+                out.flush()
     return problems.exit_code()
 
 
-class JsonlWriter:
-    """One JSON object per sentence, tagged with its document."""
-
-    def __init__(self, out: TextIO):
-        self.out = out
-
-    def write(self, analysis: DocumentAnalysis) -> None:
-        doc = analysis.document
-        for s in analysis.sentences:
-            record = {"document": doc.id, "path": doc.path, "date": analysis.metadata["date"]}
-            record.update(s.to_dict())
-            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+def jsonl_text(analysis: DocumentAnalysis) -> str:
+    """One JSON object per sentence, tagged with its document, one per line."""
+    doc = analysis.document
+    lines = []
+    for s in analysis.sentences:
+        record = {"document": doc.id, "path": doc.path, "date": analysis.metadata["date"]}
+        record.update(s.to_dict())
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
 
 
-class CsvWriter:
-    """One CSV row per sentence; cues as ``term:effect`` joined by ``;``."""
-
-    def __init__(self, out: TextIO):
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(CSV_COLUMNS)
-
-    def write(self, analysis: DocumentAnalysis) -> None:
-        for s in analysis.sentences:
-            self.writer.writerow(csv_row(analysis.document.id, s))
+def csv_text(analysis: DocumentAnalysis) -> str:
+    """One CSV row per sentence (no header); cues as ``term:effect`` joined by ``;``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(csv_row(analysis.document.id, s) for s in analysis.sentences)
+    return out.getvalue()
 
 
 class TableWriter:
@@ -477,11 +581,7 @@ def out_option(func: Callable) -> Callable:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@parties_option
-@speaker_option
-@lexicon_option
-@encoding_option
-@engine_options
+@analysis_options
 @out_option
 @click.option(
     "--format",
@@ -490,17 +590,7 @@ def out_option(func: Callable) -> Callable:
     show_default=True,
     help="Comma-separated files to write: html, png, svg, pdf, json, csv.",
 )
-def report(
-    paths: tuple[str, ...],
-    parties_file: str | None,
-    speaker: str | None,
-    lexicon: str | None,
-    encoding: str,
-    engine_name: str,
-    jobs: int | None,
-    out: str,
-    fmt: str,
-) -> int:
+def report(paths: tuple[str, ...], options: AnalysisOptions, out: str, fmt: str) -> int:
     """Write a report for each document of PATHS: charts, an HTML page, JSON and CSV.
 
     Each document gets a folder under --out; OUT/index.html lists every report there.
@@ -512,10 +602,16 @@ def report(
         formats = parse_formats(fmt)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
-    config = make_config(parties_file, lexicon, speaker)
     problems = Problems()
     entries, index = write_reports(
-        config, paths, encoding, out, formats, problems, engine_name, jobs
+        options.config(),
+        paths,
+        options.encoding,
+        out,
+        formats,
+        problems,
+        options.engine_name,
+        options.jobs,
     )
     noun = "report" if len(entries) == 1 else "reports"
     click.echo(f"{len(entries)} {noun} written; index: {index}")
@@ -541,7 +637,7 @@ def write_reports(
     settings = ReportSettings(config, str(folder.resolve()), formats)
     entries = []
     with open_engine(engine_name, jobs, paths) as engine:
-        results = report_all(settings, iter_documents(paths, encoding), engine)
+        results = report_all(settings, read_inputs(paths, encoding), engine)
         with progress(results, len(paths) if all(_is_text_file(p) for p in paths) else None) as bar:
             for result in bar:
                 if isinstance(result, InputError):
@@ -713,6 +809,259 @@ def scorers() -> int:
     for name, description in available().items():
         click.echo(f"{name:<10} {description}")
     return EXIT_OK
+
+
+# scheduled runs and history --------------------------------------------------------------
+
+
+def config_option(func: Callable) -> Callable:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=DEFAULT_CONFIG,
+        show_default=True,
+        help="The run config (TOML): inputs, parties, period, output, database, engine.",
+    )(func)
+
+
+@cli.command("run")
+@config_option
+@click.option("--quiet", is_flag=True, help="Do not print warnings; errors and the summary only.")
+def run_command(config_path: str, quiet: bool) -> int:
+    """Analyse new and changed documents, store them, and write the comparison report.
+
+    Exit codes: 0 done, 1 bad config, 2 some inputs failed (the run still completed),
+    3 another run holds the lock, 4 the run failed (database or output not writable).
+    """
+    config = load_config(config_path)
+
+    def show(problem: Problem) -> None:
+        if problem.level == "error" or not quiet:
+            click.echo(f"{problem.level}: {problem}", err=True)
+
+    try:
+        outcome = runner.run(config, show)
+    except runner.RunLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_LOCKED
+    except (StoreError, EngineError, sqlite3.Error) as exc:
+        click.echo(f"error: the run failed: {exc}", err=True)
+        return EXIT_RUN_FAILED
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: the run failed: {where}{exc.strerror or exc}", err=True)
+        return EXIT_RUN_FAILED
+    click.echo(outcome.summary())
+    if outcome.comparison_path:
+        click.echo(f"comparison report: {outcome.comparison_path}")
+    return EXIT_INPUTS_FAILED if outcome.errors else EXIT_OK
+
+
+def open_history(config_path: str, db: str | None) -> Store:
+    """The history database named by ``--db``, else by the config; it must exist."""
+    path = Path(db) if db else load_config(config_path).database
+    if not path.is_file():
+        raise InputError(str(path), "no history database here (no run has been made yet)")
+    return Store(path)
+
+
+@cli.command()
+@config_option
+@click.option("--db", type=click.Path(dir_okay=False), help="The database (default: the config's).")
+@click.option("--run", "run_id", type=int, help="Show one run and the problems met in it.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def history(config_path: str, db: str | None, run_id: int | None, limit: int, fmt: str) -> int:
+    """List past runs and their outcomes, the latest first."""
+    with open_history(config_path, db) as store:
+        if run_id is not None:
+            record = store.run(run_id)
+            if record is None:
+                raise InputError(str(store.path), f"no run {run_id}")
+            problems = store.run_problems(run_id)
+            if fmt == "json":
+                data = record.to_dict()
+                data["problems"] = [vars(p) for p in problems]
+                click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            else:
+                click.echo(render_run(record, problems))
+            return EXIT_OK
+        records = store.runs(limit)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+    elif not records:
+        click.echo("no runs yet")
+    else:
+        click.echo(render_runs(records))
+    return EXIT_OK
+
+
+HISTORY_COLUMNS = ("new", "changed", "rescored", "skipped", "failed", "sentences")
+
+
+def render_runs(records: Iterable[RunRecord]) -> str:
+    """The table of ``stance history``."""
+    counts = "".join(f" {name:>9}" for name in HISTORY_COLUMNS)
+    lines = [f"{'run':>5}  {'started (UTC)':<25} {'took':>7}  {'status':<13}{counts} {'shifts':>6}"]
+    for r in records:
+        took = _duration(r.started_at, r.ended_at)
+        values = "".join(f" {r.counts[name]:>9}" for name in HISTORY_COLUMNS)
+        shifts = "-" if r.shifts is None else str(r.shifts)
+        lines.append(f"{r.id:>5}  {r.started_at:<25} {took:>7}  {r.status:<13}{values} {shifts:>6}")
+    return "\n".join(lines)
+
+
+def render_run(record: RunRecord, problems: list[Problem]) -> str:
+    """One run in detail, with every problem recorded against it."""
+    out = io.StringIO()
+    out.write(f"run {record.id}: {record.status}\n")
+    out.write(f"  started   {record.started_at}\n  ended     {record.ended_at or '-'}\n")
+    out.write(f"  config    {record.config or '-'}\n  pid       {record.pid or '-'}\n")
+    for name in HISTORY_COLUMNS:
+        out.write(f"  {name:<9} {record.counts[name]}\n")
+    out.write(f"  shifts    {'-' if record.shifts is None else record.shifts}\n")
+    if record.comparison:
+        out.write(f"  report    {record.comparison}\n")
+    if record.message:
+        out.write(f"  message   {record.message}\n")
+    errors = [p for p in problems if p.level == "error"]
+    out.write(f"{len(errors)} errors, {len(problems) - len(errors)} warnings\n")
+    for p in problems:
+        out.write(f"  {p.level}: {p}\n")
+    return out.getvalue().rstrip("\n")
+
+
+def _duration(start: str, end: str | None) -> str:
+    if not end:
+        return "-"
+    seconds = (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds()
+    return f"{seconds:.0f}s" if seconds < 600 else f"{seconds / 60:.0f}m"
+
+
+@cli.command("compare")
+@click.argument("first")
+@click.argument("second")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Compare two periods of this config's history database (FIRST and SECOND are periods).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(PERIOD_KINDS),
+    help="With --config: group by this period instead of the config's.",
+)
+@analysis_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="comparison",
+    show_default=True,
+    help="Folder of the comparison report (replaced as a whole).",
+)
+def compare_command(
+    first: str,
+    second: str,
+    config_path: str | None,
+    by: str | None,
+    out: str,
+    options: AnalysisOptions,
+) -> int:
+    """Compare two folders, two documents, or (with --config) two periods of the history.
+
+    The change from FIRST to SECOND is tested as in scheduled runs, with the same charts.
+    """
+    problems = Problems()
+    folder = Path(out)
+    if config_path:
+        comparison = compare_periods(config_path, by, folder, first, second)
+    else:
+        if first == second:
+            raise click.UsageError("FIRST and SECOND are the same")
+        config = options.config()
+        labelled = []
+        with options.engine([first, second]) as engine:
+            for label in (first, second):
+                found = list(analyses(config, [label], options.encoding, problems, engine))
+                if not found:
+                    raise InputError(label, "no document could be analysed here")
+                labelled += [(label, a) for a in found]
+        known = config.build().parties if options.parties_file else None
+        names = {p.key: p.name for p in known} if known else {}
+        order = {first: 0, second: 1}
+        comparison = compare(
+            corpus_from_analyses(labelled),
+            order.__getitem__,
+            known.keys() if known else (),
+            names,
+            "input",
+        )
+    path = write_comparison_report(comparison, folder, f"{second} against {first}")
+    click.echo(render_comparison(comparison))
+    click.echo(f"comparison report: {path}")
+    return problems.exit_code()
+
+
+def compare_periods(
+    config_path: str, by: str | None, folder: Path, first: str, second: str
+) -> Comparison:
+    """The comparison of two periods of a config's history database."""
+    config = load_config(config_path)
+    rule = PeriodRule(by) if by else config.period
+    analyzer = config.analyzer.build()
+    settings = Settings(analyzer.version, parties_fingerprint(analyzer.party_set))
+
+    def link(report: str | None) -> str | None:
+        if not report:
+            return None
+        target = Path(os.path.relpath(config.output / report, folder.resolve())).as_posix()
+        return f"{quote(target)}/{runner.REPORT_PAGE}"
+
+    with open_history(config_path, None) as store:
+        corpus = corpus_from_store(store, settings, rule, link)
+        known = sorted({d.period for d in corpus.documents}, key=rule.sort_key)
+        for period in (first, second):
+            if period not in known:
+                shown = ", ".join(known[-12:]) or "none"
+                raise InputError(
+                    str(store.path), f"no documents in period {period!r} (latest: {shown})"
+                )
+        names = {p.key: p.name for p in analyzer.parties} if config.parties else {}
+        order = {first: 0, second: 1}
+        return compare(
+            corpus.select((first, second)),
+            order.__getitem__,
+            config.parties_order,
+            names,
+            rule.label,
+        )
+
+
+def render_comparison(comparison: Comparison) -> str:
+    """One line per group: the latest change, its interval, and whether it is a shift."""
+    lines = []
+    latest, previous = comparison.latest, comparison.previous
+    for group in comparison.groups:
+        point = group.latest
+        change = point.index_change
+        head = f"{group.title:<40} index"
+        if change is None:
+            lines.append(f"{head} {point.index:+.2f} in {latest} (nothing to compare)")
+            continue
+        before = point.index - change.delta
+        verdict = f"SHIFT {change.direction}" if change.shift else change.note
+        interval = (
+            f"[{change.interval[0]:+.2f}, {change.interval[1]:+.2f}]" if change.interval else ""
+        )
+        lines.append(
+            f"{head} {previous} {before:+.2f} -> {latest} {point.index:+.2f}  "
+            f"change {change.delta:+.2f} {interval}  {verdict}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -29,6 +29,14 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HEADER_KEYS = ("id", "title", "date", "speaker", "source", "author", "url", "language")
 JSONL_META_KEYS = ("title", "date", "speaker", "source", "author", "url", "language")
+MAX_DOCUMENT_BYTES = 10_000_000
+"""The largest document read (10 MB, about 1.6 million words): a bigger one is almost always
+a dump that should be split, and would hold a worker and its memory for minutes."""
+_INVISIBLE_CHARS = (
+    "\u00ad\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 _MONTHS = {
     name: number
@@ -182,31 +190,17 @@ def _coerce_date(value: Any, doc: Document) -> dt.date | None:
 
 
 def iter_documents(
-    paths: Iterable[str | os.PathLike[str]], encoding: str = "utf-8"
+    paths: Iterable[str | os.PathLike[str]],
+    encoding: str = "utf-8",
+    max_bytes: int | None = None,
 ) -> Iterator[Document | InputError]:
     """Documents from files, folders (recursively), JSONL files and ``-`` (standard input).
 
     Lazily yields one item per document, in input order; a bad input is yielded as an
-    :class:`InputError` in its place and the rest goes on.
+    :class:`InputError` in its place and the rest goes on. A document larger than
+    ``max_bytes`` (default :data:`MAX_DOCUMENT_BYTES`) is refused without being read.
     """
-    for raw in paths:
-        path = os.fspath(raw)
-        if path == "-":
-            yield from _read_stream(sys.stdin.buffer.read(), "<stdin>", "stdin", encoding)
-            continue
-        p = Path(path)
-        if p.is_dir():
-            found = False
-            for file in _walk(p):
-                found = True
-                rel = file.relative_to(p).with_suffix("").as_posix()
-                yield from _read_file(file, rel, encoding)
-            if not found:
-                yield InputError(path, "folder holds no .txt or .jsonl documents")
-        elif p.exists():
-            yield from _read_file(p, p.stem, encoding)
-        else:
-            yield InputError(path, "no such file or folder")
+    return Reader(encoding, MAX_DOCUMENT_BYTES if max_bytes is None else max_bytes).read(paths)
 
 
 def load_documents(
@@ -222,7 +216,7 @@ def load_documents(
 
 def load_document(path: str | os.PathLike[str], encoding: str = "utf-8") -> Document:
     """The single document in a text file; raises :class:`InputError` when it cannot be read."""
-    items = list(_read_file(Path(path), Path(path).stem, encoding))
+    items = list(Reader(encoding).read_file(Path(path), Path(path).stem))
     for item in items:
         if isinstance(item, InputError):
             raise item
@@ -242,46 +236,118 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield file
 
 
-def _read_file(path: Path, doc_id: str, encoding: str) -> Iterator[Document | InputError]:
-    name = str(path)
-    try:
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            with path.open("rb") as handle:
-                yield from _read_jsonl(handle, name, doc_id, encoding)
+@dataclass(frozen=True)
+class Reader:
+    """Reads inputs with one encoding and one size limit per document."""
+
+    encoding: str = "utf-8"
+    max_bytes: int = MAX_DOCUMENT_BYTES
+
+    def read(self, paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | InputError]:
+        for raw in paths:
+            path = os.fspath(raw)
+            if path == "-":
+                yield from self.read_stream(sys.stdin.buffer.read(), "<stdin>", "stdin")
+                continue
+            p = Path(path)
+            try:
+                is_folder, exists = p.is_dir(), p.exists()
+            except OSError as exc:
+                yield InputError(path, f"cannot access: {exc.strerror or exc}")
+                continue
+            if is_folder:
+                found = False
+                for file in _walk(p):
+                    found = True
+                    yield from self.read_file(file, file.relative_to(p).with_suffix("").as_posix())
+                if not found:
+                    yield InputError(path, "folder holds no .txt or .jsonl documents")
+            elif exists:
+                yield from self.read_file(p, p.stem)
+            else:
+                yield InputError(path, "no such file or folder")
+
+    def read_file(self, path: Path, doc_id: str) -> Iterator[Document | InputError]:
+        name = str(path)
+        try:
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                with path.open("rb") as handle:
+                    yield from self.read_jsonl(handle, name, doc_id)
+                return
+            if path.stat().st_size > self.max_bytes:
+                yield self._too_large(name, None, path.stat().st_size)
+                return
+            data = path.read_bytes()
+        except PermissionError:
+            yield InputError(name, "permission denied")
             return
-        data = path.read_bytes()
-    except PermissionError:
-        yield InputError(name, "permission denied")
-        return
-    except IsADirectoryError:
-        yield InputError(name, "is a folder")
-        return
-    except OSError as exc:
-        yield InputError(name, f"cannot read: {exc.strerror or exc}")
-        return
-    yield from _read_stream(data, name, doc_id, encoding, is_file=True)
+        except IsADirectoryError:
+            yield InputError(name, "is a folder")
+            return
+        except OSError as exc:
+            yield InputError(name, f"cannot read: {exc.strerror or exc}")
+            return
+        yield from self.read_stream(data, name, doc_id, is_file=True)
 
+    def read_stream(
+        self, data: bytes, name: str, doc_id: str, is_file: bool = False
+    ) -> Iterator[Document | InputError]:
+        if not is_file and data.lstrip()[:1] == b"{":
+            yield from self.read_jsonl(iter(data.splitlines(keepends=True)), name, doc_id)
+            return
+        if len(data) > self.max_bytes:
+            yield self._too_large(name, None, len(data))
+            return
+        try:
+            text = decode(data, name, self.encoding)
+        except InputError as exc:
+            yield exc
+            return
+        doc = document_from_text(text, id=doc_id, path=name)
+        if not doc.text.strip():
+            yield InputError(name, "no text after the header")
+            return
+        yield doc
 
-def _read_stream(
-    data: bytes, name: str, doc_id: str, encoding: str, is_file: bool = False
-) -> Iterator[Document | InputError]:
-    if not is_file and data.lstrip()[:1] == b"{":
-        yield from _read_jsonl(iter(data.splitlines(keepends=True)), name, doc_id, encoding)
-        return
-    try:
-        text = decode(data, name, encoding)
-    except InputError as exc:
-        yield exc
-        return
-    doc = document_from_text(text, id=doc_id, path=name)
-    if not doc.text.strip():
-        yield InputError(name, "no text after the header")
-        return
-    yield doc
+    def read_jsonl(
+        self, lines: Iterable[bytes], name: str, stem: str
+    ) -> Iterator[Document | InputError]:
+        seen_any = False
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            seen_any = True
+            if len(raw) > self.max_bytes:
+                yield self._too_large(name, number, len(raw))
+                continue
+            try:
+                record = json.loads(decode(raw, name, self.encoding, line=number))
+            except InputError as exc:
+                yield exc
+                continue
+            except json.JSONDecodeError as exc:
+                yield InputError(name, f"malformed JSON: {exc.msg} (column {exc.colno})", number)
+                continue
+            yield _record_document(record, name, stem, number)
+        if not seen_any:
+            yield InputError(name, "empty file")
+
+    def _too_large(self, name: str, line: int | None, size: int) -> InputError:
+        return InputError(
+            name,
+            f"{size / 1e6:.1f} MB is over the {self.max_bytes / 1e6:g} MB limit for one document; "
+            "split it, or raise the limit with --max-mb",
+            line,
+        )
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8", line: int | None = None) -> str:
-    """Text from bytes, refusing empty, binary and wrongly encoded input with a clear error."""
+    """Text from bytes, refusing empty, binary and wrongly encoded input with a clear error.
+
+    Invisible formatting characters (zero-width spaces, word joiners, soft hyphens, stray
+    byte-order marks, bidirectional embeddings and overrides) are removed: they split words
+    that should match and can make text display differently from what it says.
+    """
     if not data.strip():
         raise InputError(name, "empty file" if line is None else "empty line", line)
     is_utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
@@ -300,31 +366,15 @@ def decode(data: bytes, name: str, encoding: str = "utf-8", line: int | None = N
         ) from None
     except LookupError:
         raise InputError(name, f"unknown encoding {encoding!r}", line) from None
+    text = strip_invisible(text)
     if not text.strip():
         raise InputError(name, "empty file" if line is None else "empty line", line)
     return text
 
 
-def _read_jsonl(
-    lines: Iterable[bytes], name: str, stem: str, encoding: str
-) -> Iterator[Document | InputError]:
-    seen_any = False
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        seen_any = True
-        try:
-            text = decode(raw, name, encoding, line=number)
-            record = json.loads(text)
-        except InputError as exc:
-            yield exc
-            continue
-        except json.JSONDecodeError as exc:
-            yield InputError(name, f"malformed JSON: {exc.msg} (column {exc.colno})", number)
-            continue
-        yield _record_document(record, name, stem, number)
-    if not seen_any:
-        yield InputError(name, "empty file")
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width and bidirectional control characters."""
+    return text.translate(_INVISIBLE) if _HAS_INVISIBLE.search(text) else text
 
 
 def _record_document(record: Any, name: str, stem: str, number: int) -> Document | InputError:
@@ -334,6 +384,7 @@ def _record_document(record: Any, name: str, stem: str, number: int) -> Document
     if not isinstance(text, str):
         problem = "missing 'text'" if text is None else "'text' is not a string"
         return InputError(name, problem, number)
+    text = strip_invisible(text)
     if not text.strip():
         return InputError(name, "empty 'text'", number)
     doc_id = record.get("id")

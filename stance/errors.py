@@ -44,6 +44,14 @@ def toml_error(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Input
     return InputError(name, "TOML syntax error: " + detail, line)
 
 
+def parse_toml(text: str, name: str) -> dict:
+    """A user's TOML text parsed, or an InputError naming the file and line of the mistake."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(name, exc, text) from None
+
+
 def read_user_file(path: str | Path, kind: str) -> str:
     """The text of a user's file (party file, lexicon, config), or an InputError naming it."""
     name = str(path)

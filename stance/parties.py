@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import tomllib
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -29,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, read_user_file, toml_error
+from .errors import InputError, parse_toml, read_user_file
 from .textmatch import TermMatcher, normalise
 
 BLOCKED = "-"
@@ -215,11 +214,7 @@ class PartySet:
     def from_toml(cls, path: str | Path) -> PartySet:
         """Parties from a TOML file: ``[parties.PAK]`` tables or top-level ``PAK = [...]``."""
         name = str(path)
-        text = read_user_file(path, "party file")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise toml_error(name, exc, text) from None
+        data = parse_toml(read_user_file(path, "party file"), name)
         table = data.get("parties", data)
         return cls.from_mapping(table, origin=name)
 

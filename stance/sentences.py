@@ -76,7 +76,11 @@ def _ends_sentence(text: str, term_start: int, term_end: int) -> bool:
     terminator = text[term_start:term_end]
     if not terminator.startswith(".") or terminator.startswith(".."):
         return True
-    prev = _PREV_WORD.search(text, max(0, term_start - 40), term_start + 1)
+    # No match spans white space: searching from after the last space or line break finds the
+    # same word and tries far fewer starting positions.
+    lo = max(0, term_start - 40)
+    lo = max(lo, text.rfind(" ", lo, term_start) + 1, text.rfind("\n", lo, term_start) + 1)
+    prev = _PREV_WORD.search(text, lo, term_start + 1)
     word = prev.group(1) if prev else ""
     lower = word.lower().rstrip(".")
     if lower in TITLES:

@@ -12,10 +12,12 @@ Its interval is a percentile bootstrap over sentences (1,000 resamples, fixed se
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.random import default_rng
 
 PRIOR = 2.0
 RESAMPLES = 1000
@@ -34,14 +36,19 @@ def convergence_index(convergent: float, divergent: float) -> float:
     return (convergent - divergent) / (convergent + divergent + PRIOR)
 
 
+@functools.lru_cache(maxsize=4096)
 def index_interval(
     convergent: int, divergent: int, neutral: int, seed: int = 0
 ) -> tuple[float, float]:
-    """95% bootstrap interval of the index, resampling the sentences with replacement."""
+    """95% bootstrap interval of the index, resampling the sentences with replacement.
+
+    The interval depends on the three counts alone and the seed is fixed, so it is cached:
+    a corpus has many documents, speakers and dyads with the same small counts.
+    """
     n = convergent + divergent + neutral
     if n == 0:
         return (0.0, 0.0)
-    rng = np.random.default_rng(seed)
+    rng = default_rng(seed)
     draws = rng.multinomial(n, [convergent / n, divergent / n, neutral / n], size=RESAMPLES)
     values = (draws[:, 0] - draws[:, 1]) / (draws[:, 0] + draws[:, 1] + PRIOR)
     tail = (1 - LEVEL) / 2 * 100

@@ -1,9 +1,18 @@
+import pickle
+
 import pytest
 from click.testing import CliRunner
 
-from stance.cli import cli
+from stance.cli import cli, jsonl_text
 from stance.documents import Document, iter_documents
-from stance.engine import AnalyzerConfig, ProcessEngine, analyze_all, get_engine
+from stance.engine import (
+    AnalyzerConfig,
+    ProcessEngine,
+    Rendered,
+    analyze_all,
+    get_engine,
+    render_document,
+)
 from stance.errors import InputError
 
 
@@ -54,12 +63,61 @@ def test_auto_engine_choice():
         get_engine("quantum")
 
 
-def test_cli_engines_give_the_same_output(examples):
+@pytest.mark.parametrize(
+    "engine, fmt",
+    [("processes", "jsonl"), ("processes", "csv"), ("processes", "table"), ("dask", "jsonl")],
+)
+def test_cli_engines_give_the_serial_output(examples, engine, fmt):
+    if engine == "dask":
+        pytest.importorskip("distributed")
     runner = CliRunner()
     folder = str(next(iter(examples.values())).parent)
-    serial = runner.invoke(cli, ["score", folder, "--engine", "serial", "--format", "jsonl"])
+    serial = runner.invoke(cli, ["score", folder, "--engine", "serial", "--format", fmt])
     parallel = runner.invoke(
-        cli, ["score", folder, "--engine", "processes", "--jobs", "2", "--format", "jsonl"]
+        cli, ["score", folder, "--engine", engine, "--jobs", "2", "--format", fmt]
     )
-    assert serial.exit_code == parallel.exit_code == 0
+    assert serial.exit_code == parallel.exit_code == 0, parallel.output
     assert serial.stdout == parallel.stdout and serial.stdout.count("\n") > 20
+
+
+def test_process_engine_streams_unordered_results_with_their_positions():
+    with ProcessEngine(jobs=2, window=2) as engine:
+        pairs = list(engine.map_unordered(square, iter(range(30))))
+    assert sorted(pairs) == [(i, i * i) for i in range(30)]
+
+
+def test_serial_engine_streams_with_positions():
+    assert list(get_engine("serial").map_unordered(square, [3, 4])) == [(0, 9), (1, 16)]
+
+
+def test_analysis_survives_pickling_and_sends_each_sentence_text_once(examples):
+    analysis = AnalyzerConfig().build().analyze(examples["pakistan-us-trade-talks"])
+    blob = pickle.dumps(analysis)
+    assert pickle.loads(blob).to_dict() == analysis.to_dict()
+    sentence = max((s.text for s in analysis.sentences), key=len)
+    assert blob.count(sentence.encode()) == 1
+
+
+def test_pickling_keeps_a_sentence_text_that_is_not_a_slice_of_the_document():
+    analysis = AnalyzerConfig().build().analyze(Document("d", "India and China agreed."))
+    analysis.sentences[0].text = "edited"
+    assert pickle.loads(pickle.dumps(analysis)).sentences[0].text == "edited"
+
+
+def test_render_document_sends_back_text_warnings_and_errors():
+    config = AnalyzerConfig()
+    doc = Document("d", "India and China agreed. They met.", warnings=["d: a warning"])
+    rendered = render_document(config, jsonl_text, doc)
+    assert isinstance(rendered, Rendered) and rendered.sentences == 2
+    assert rendered.text == jsonl_text(config.build().analyze(doc))
+    assert rendered.warnings == ["d: a warning"]
+    missing = InputError("gone.txt", "no such file")
+    assert render_document(config, jsonl_text, missing) is missing
+
+
+def test_cli_scheduler_needs_the_dask_engine(examples):
+    path = str(examples["india-china-border"])
+    result = CliRunner().invoke(
+        cli, ["score", path, "--engine", "processes", "--scheduler", "tcp://127.0.0.1:8786"]
+    )
+    assert result.exit_code == 1 and "--scheduler needs --engine dask" in result.output

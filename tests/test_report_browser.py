@@ -72,6 +72,17 @@ class Visit:
             " width: i.naturalWidth, height: i.naturalHeight}))",
         )
 
+    def injection_state(self) -> dict:
+        """What injected markup could have done: the flag it sets, scripts and handlers in
+        the page, javascript: links, and the page's visible text."""
+        return self.page.evaluate(
+            "() => ({pwned: window.__pwned === undefined ? null : window.__pwned,"
+            " scripts: document.scripts.length,"
+            " handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,"
+            " js: [...document.links].filter(a => a.protocol === 'javascript:').length,"
+            " text: document.body.innerText})"
+        )
+
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name
@@ -166,13 +177,7 @@ def test_injected_markup_stays_text(browser, write, tmp_path):
         visit = Visit(browser, page)
         try:
             assert_clean_page(visit)
-            state = visit.page.evaluate(
-                "() => ({pwned: window.__pwned === undefined ? null : window.__pwned,"
-                " scripts: document.scripts.length,"
-                " handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,"
-                " js: [...document.links].filter(a => a.protocol === 'javascript:').length,"
-                " text: document.body.innerText})"
-            )
+            state = visit.injection_state()
             assert state["pwned"] is None
             assert state["scripts"] == 0 and state["handlers"] == 0 and state["js"] == 0
             assert HOSTILE_TITLE in state["text"]

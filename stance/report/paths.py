@@ -3,9 +3,9 @@
 A document's id is untrusted: it may hold ``..``, slashes, an absolute path, a reserved
 Windows device name, nothing at all, or thousands of characters. The folder name keeps the
 id's letters, digits, ``.``, ``-`` and ``_`` (at most :data:`MAX_STEM` of them, never a
-leading dot) and always ends with a short hash of the document's identity (its resolved path
-and id), so two documents with the same name never share a folder and the same document
-gets the same folder on every run.
+leading dot, never two dots in a row) and always ends with a short hash of the document's
+identity (its resolved path and id), so two documents with the same name never share a
+folder and the same document gets the same folder on every run.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..documents import Document
 MAX_STEM = 60
 HASH_LENGTH = 8
 _UNSAFE = re.compile(r"[^\w.-]+")
+_DOTS = re.compile(r"\.{2,}")
 
 
 def document_key(doc: Document) -> str:
@@ -31,7 +32,7 @@ def document_key(doc: Document) -> str:
 
 def folder_name(doc_id: str, key: str) -> str:
     """``<safe stem of the id>-<hash of key>``: one path component, never hidden or special."""
-    stem = _UNSAFE.sub("-", unicodedata.normalize("NFKC", doc_id))
+    stem = _DOTS.sub(".", _UNSAFE.sub("-", unicodedata.normalize("NFKC", doc_id)))
     stem = stem.strip("._-")[:MAX_STEM].rstrip("._-") or "document"
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
     return f"{stem}-{digest[:HASH_LENGTH]}"

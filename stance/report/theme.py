@@ -72,6 +72,12 @@ def party_colors(keys: Iterable[str]) -> dict[str, str]:
     }
 
 
-def plain(text: str) -> str:
-    """Text for a chart label, shown as written: ``$`` would otherwise start mathtext."""
+MAX_LABEL = 40
+
+
+def plain(text: str, limit: int = MAX_LABEL) -> str:
+    """Text for a chart label, shown as written (``$`` would otherwise start mathtext) and cut
+    short, so a long name from a document or a config cannot squeeze the chart."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text.replace("$", r"\$")
