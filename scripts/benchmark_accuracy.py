@@ -12,7 +12,10 @@ through the public API (``stance.score_sentence`` with parties ``{"A": [entity1]
   convergence, below -0.05 divergence); the baselines take their direction from the same
   attribution;
 * nyt_editorial_tone dev: Pearson r of ``tone``, VADER compound and TextBlob polarity with
-  the mean human rating.
+  the mean human rating. The tone model is fitted on these same ratings, so the r measured
+  here is in-sample (optimistic); the honest figure is the out-of-fold r of nested grouped
+  cross-validation, computed by ``scripts/train_tone_model.py`` and recorded in the model
+  file, printed beside it. The target is judged on the out-of-fold r.
 
 It reads ../shared (beside the repository) and says what is missing when it is absent.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -36,6 +40,7 @@ from stance.evaluate import (  # noqa: E402
     score_examples,
 )
 from stance.scoring import CueLexicon, SentenceInput, get_scorer  # noqa: E402
+from stance.scoring.model import tone_model  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DIRECTED = SHARED / "benchmarks" / "directed_sentiment" / "valid.tsv"
@@ -71,6 +76,12 @@ def tone_correlations(path: Path) -> dict[str, float]:
     return out
 
 
+def out_of_fold_r() -> float:
+    """The tone model's out-of-fold r, as its training script recorded it in the file."""
+    found = re.search(r"out-of-fold (-?[0-9.]+)", tone_model().notes)
+    return float(found.group(1)) if found else float("nan")
+
+
 def pearson(xs: list[float], ys: list[float]) -> float:
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
@@ -94,20 +105,25 @@ def main() -> int:
     directed = directed_scores(DIRECTED)
     tone = tone_correlations(EDITORIALS)
     seconds = time.perf_counter() - started
+    oof = out_of_fold_r()
     rows = [
         ("directed_sentiment valid, 3-class macro-F1", [directed[s][0] for s in SCORERS], 0.72),
         ("directed_sentiment valid, 5-class macro-F1", [directed[s][1] for s in SCORERS], 0.62),
-        ("nyt_editorial_tone dev, Pearson r of tone", [tone[s] for s in TONE_SCORERS], 0.55),
+        ("nyt_editorial_tone dev, r of tone, in-sample", [tone[s] for s in TONE_SCORERS], None),
+        (
+            "nyt_editorial_tone dev, r of tone, out-of-fold",
+            [oof, tone["vader"], tone["textblob"]],
+            0.55,
+        ),
     ]
-    print(f"{'measure':<46} {'stance':>7} {'VADER':>7} {'TextBlob':>9} {'target':>7}  met")
+    print(f"{'measure':<48} {'stance':>7} {'VADER':>7} {'TextBlob':>9} {'target':>7}  met")
     for label, (ours, vader, textblob), target in rows:
-        print(
-            f"{label:<46} {ours:>7.3f} {vader:>7.3f} {textblob:>9.3f} {target:>7.2f}  "
-            f"{'yes' if ours >= target else 'no'}"
-        )
+        goal = f"{target:>7.2f}  {'yes' if ours >= target else 'no'}" if target else f"{'-':>7}  -"
+        print(f"{label:<48} {ours:>7.3f} {vader:>7.3f} {textblob:>9.3f} {goal}")
     print(
-        "(stance column: the default stance scorer for the first two rows, the combined "
-        f"tone for the third; {seconds:.0f} s)"
+        "stance column: the default stance scorer (first two rows), the tone scorer (last two:\n"
+        "in-sample: fitted on these ratings; out-of-fold: nested grouped cross-validation by\n"
+        f"editorial, from scripts/train_tone_model.py). VADER and TextBlob are plain; {seconds:.0f} s."
     )
     return 0
 
