@@ -123,7 +123,8 @@ def main() -> int:
     print(
         "stance column: the default stance scorer (first two rows), the tone scorer (last two:\n"
         "in-sample: fitted on these ratings; out-of-fold: nested grouped cross-validation by\n"
-        f"editorial, from scripts/train_tone_model.py). VADER and TextBlob are plain; {seconds:.0f} s."
+        "editorial, from scripts/train_tone_model.py). VADER and TextBlob are plain; "
+        f"{seconds:.0f} s."
     )
     return 0
 
