@@ -495,7 +495,7 @@ def render_contributions(judgement: Judgement, analyzer: Analyzer, limit: int = 
     names = analyzer.parties
     first = names.name(features.first) or "-"
     second = names.name(features.second) or "-"
-    out.write(f"\nmodel (first party: {first}, second: {second})\n")
+    out.write(f"model (first party: {first}, second: {second})\n")
     out.write(f"  P(neutral) {three['neutral']:.2f}\n")
     for label in ("convergence", "divergence"):
         index = CLASSES.index(f"{label} first->second")
