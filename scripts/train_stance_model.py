@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -301,10 +300,11 @@ def density_limits(model: LinearModel, cases) -> dict[str, float]:
     return chosen
 
 
-def check_runtime(path: Path, fitted, design: Design, features: list[StanceFeatures]) -> float:
-    """Largest difference between the runtime's probabilities (from the file at ``path``)
-    and scikit-learn's, over ``features``."""
-    model = LinearModel.read(path)
+def check_runtime(
+    model: LinearModel, fitted, design: Design, features: list[StanceFeatures]
+) -> float:
+    """Largest difference between the runtime's probabilities (``model``, as read from its
+    file) and scikit-learn's, over ``features``."""
     expected = fitted.predict_proba(design.matrix(features))
     worst = 0.0
     for row, f in zip(expected, features, strict=True):
@@ -399,15 +399,14 @@ def main(argv: list[str] | None = None) -> int:
     valid_examples = load(valid_path)
     valid_inputs = [sentence_input(e, lexicon) for e in valid_examples]
     valid = [stance_features(s, lexicon_cues(s)) for s in valid_inputs]
-    with tempfile.TemporaryDirectory() as folder:
-        written = Path(folder) / args.out.name
-        model.write(written, comments(c, cv, len(examples), rules, settings))
-        worst = check_runtime(written, fitted, design, valid)
-        print(f"runtime vs scikit-learn on {len(valid)} valid rows: largest difference {worst:.1e}")
-        if worst > TOLERANCE:
-            print(f"the runtime does not reproduce the model (> {TOLERANCE}): not written")
-            return 1
-        args.out.write_bytes(written.read_bytes())
+    notes = comments(c, cv, len(examples), rules, settings)
+    worst = model.write_checked(
+        args.out, notes, lambda read: check_runtime(read, fitted, design, valid), TOLERANCE
+    )
+    print(f"runtime vs scikit-learn on {len(valid)} valid rows: largest difference {worst:.1e}")
+    if worst > TOLERANCE:
+        print(f"the runtime does not reproduce the model (> {TOLERANCE}): not written")
+        return 1
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     return 0
 

@@ -31,7 +31,6 @@ import argparse
 import csv
 import itertools
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -157,10 +156,9 @@ def nested_cv(rows: Rows) -> tuple[float, list[tuple[float, float]]]:
     return pearson(tone(predicted), rows.ratings), chosen
 
 
-def check_runtime(path: Path, design: Design, fitted, rows: Rows) -> float:
-    """Largest difference between the runtime's predictions (from the file at ``path``)
-    and scikit-learn's, over every row."""
-    model = LinearModel.read(path)
+def check_runtime(model: LinearModel, design: Design, fitted, rows: Rows) -> float:
+    """Largest difference between the runtime's predictions (``model``, as read from its
+    file) and scikit-learn's, over every row."""
     everything = np.arange(len(rows.ratings))
     expected = fitted.predict(design.matrix(rows, everything))
     got = np.array(
@@ -216,15 +214,13 @@ def main(argv: list[str] | None = None) -> int:
         f"cross-validation, the honest figure), in-sample {in_sample:.4f} (optimistic);",
         f"plain VADER compound {vader:.4f}.",
     ]
-    with tempfile.TemporaryDirectory() as folder:
-        written = Path(folder) / args.out.name
-        design.linear_model(fitted).write(written, notes, digits=8)
-        worst = check_runtime(written, design, fitted, rows)
-        print(f"runtime vs scikit-learn on every row: largest difference {worst:.1e}")
-        if worst > TOLERANCE:
-            print(f"the runtime does not reproduce the model (> {TOLERANCE}): not written")
-            return 1
-        args.out.write_bytes(written.read_bytes())
+    worst = design.linear_model(fitted).write_checked(
+        args.out, notes, lambda read: check_runtime(read, design, fitted, rows), TOLERANCE, 8
+    )
+    print(f"runtime vs scikit-learn on every row: largest difference {worst:.1e}")
+    if worst > TOLERANCE:
+        print(f"the runtime does not reproduce the model (> {TOLERANCE}): not written")
+        return 1
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
     return 0
 

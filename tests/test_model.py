@@ -313,3 +313,16 @@ def test_explain_shows_the_model_probabilities_and_contributions():
     assert set(record["probabilities"]) == set(CLASSES)
     assert record["first_party"] == "PAK" and record["second_party"] == "USA"
     assert any(c["block"] == "dense" for c in record["contributions"])
+
+
+def test_a_model_is_written_only_when_it_checks_out(tmp_path):
+    model = LinearModel.parse(TINY)
+    path = tmp_path / "model.tsv"
+    close = model.write_checked(path, ["checked"], lambda read: 0.0, 1e-6)
+    assert close == 0.0 and LinearModel.read(path).settings == {"limit": 0.5}
+    before = path.read_bytes()
+    far = LinearModel.parse(TINY.replace("0.5\t-1", "9\t9")).write_checked(
+        path, ["off"], lambda read: abs(read.intercept[0] - 0.5), 1e-6
+    )
+    assert far == pytest.approx(8.5) and path.read_bytes() == before
+    assert not list(tmp_path.glob("*.tmp"))

@@ -37,35 +37,16 @@ REGIONS = {"pre": "before the first party", "mid": "between the parties", "post"
 # The CAMEO categories of the cue lexicon in five groups; a user's own category counts with
 # the verbal group of its sign.
 GROUPS: dict[str, frozenset[str]] = {
-    "cooperation_verbal": frozenset(
-        {"appeal", "intend_cooperate", "consult", "diplomatic_cooperation", "public_statement"}
-    ),
-    "cooperation_material": frozenset({"material_cooperation", "provide_aid", "yield"}),
-    "cooperation_register": frozenset({"praise", "shared_interest", "partnership"}),
-    "conflict_verbal": frozenset(
-        {
-            "investigate",
-            "demand",
-            "disapprove",
-            "reject",
-            "accusation",
-            "regret",
-            "disagreement",
-        }
-    ),
-    "conflict_material": frozenset(
-        {
-            "threaten",
-            "protest",
-            "force_posture",
-            "reduce_relations",
-            "coerce",
-            "assault",
-            "fight",
-            "mass_violence",
-            "hostility",
-        }
-    ),
+    group: frozenset(categories.split())
+    for group, categories in {
+        "cooperation_verbal": "appeal intend_cooperate consult diplomatic_cooperation "
+        "public_statement",
+        "cooperation_material": "material_cooperation provide_aid yield",
+        "cooperation_register": "praise shared_interest partnership",
+        "conflict_verbal": "investigate demand disapprove reject accusation regret disagreement",
+        "conflict_material": "threaten protest force_posture reduce_relations coerce assault "
+        "fight mass_violence hostility",
+    }.items()
 }
 _GROUP_OF = {category: group for group, members in GROUPS.items() for category in members}
 

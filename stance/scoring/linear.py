@@ -24,7 +24,8 @@ model, such as thresholds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,3 +223,24 @@ class LinearModel:
         for name, weights in self.dense.items():
             lines.append(row(DENSE, name, "-", weights))
         Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def write_checked(
+        self,
+        path: str | Path,
+        comments: Iterable[str],
+        largest_difference: Callable[[LinearModel], float],
+        tolerance: float,
+        digits: int = 7,
+    ) -> float:
+        """Write the model beside nothing: to a temporary file first, read it back, and move it
+        to ``path`` only when ``largest_difference`` (of the model as read back from the file,
+        against the reference it was fitted as) is within ``tolerance``. Returns that
+        difference; ``path`` is left untouched when it is too large."""
+        target = Path(path)
+        with tempfile.TemporaryDirectory() as folder:
+            written = Path(folder) / target.name
+            self.write(written, comments, digits)
+            worst = largest_difference(LinearModel.read(written))
+            if worst <= tolerance:
+                target.write_bytes(written.read_bytes())
+        return worst
