@@ -46,6 +46,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from model_files import save_checked  # noqa: E402
+
 from stance.analysis import Analyzer  # noqa: E402
 from stance.evaluate import (  # noqa: E402
     LABELS5,
@@ -399,16 +401,14 @@ def main(argv: list[str] | None = None) -> int:
     valid_examples = load(valid_path)
     valid_inputs = [sentence_input(e, lexicon) for e in valid_examples]
     valid = [stance_features(s, lexicon_cues(s)) for s in valid_inputs]
-    notes = comments(c, cv, len(examples), rules, settings)
-    worst = model.write_checked(
-        args.out, notes, lambda read: check_runtime(read, fitted, design, valid), TOLERANCE
+    return save_checked(
+        model,
+        args.out,
+        comments(c, cv, len(examples), rules, settings),
+        lambda read: check_runtime(read, fitted, design, valid),
+        TOLERANCE,
+        f"{len(valid)} valid rows",
     )
-    print(f"runtime vs scikit-learn on {len(valid)} valid rows: largest difference {worst:.1e}")
-    if worst > TOLERANCE:
-        print(f"the runtime does not reproduce the model (> {TOLERANCE}): not written")
-        return 1
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from model_files import save_checked  # noqa: E402
+
 from stance.scoring import CueLexicon, SentenceInput  # noqa: E402
 from stance.scoring.features import TONE_DENSE, negation_marked, tone_dense  # noqa: E402
 from stance.scoring.linear import LinearModel  # noqa: E402
@@ -214,15 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         f"cross-validation, the honest figure), in-sample {in_sample:.4f} (optimistic);",
         f"plain VADER compound {vader:.4f}.",
     ]
-    worst = design.linear_model(fitted).write_checked(
-        args.out, notes, lambda read: check_runtime(read, design, fitted, rows), TOLERANCE, 8
+    return save_checked(
+        design.linear_model(fitted),
+        args.out,
+        notes,
+        lambda read: check_runtime(read, design, fitted, rows),
+        TOLERANCE,
+        "every row",
+        digits=8,
     )
-    print(f"runtime vs scikit-learn on every row: largest difference {worst:.1e}")
-    if worst > TOLERANCE:
-        print(f"the runtime does not reproduce the model (> {TOLERANCE}): not written")
-        return 1
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
-    return 0
 
 
 if __name__ == "__main__":
