@@ -326,3 +326,13 @@ def test_a_model_is_written_only_when_it_checks_out(tmp_path):
     )
     assert far == pytest.approx(8.5) and path.read_bytes() == before
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_no_party_and_no_cue_is_neutral_without_the_model():
+    scorer = LexiconStanceScorer()
+    sentence = SentenceInput("What a wonderful, glorious morning it is.", CueLexicon.builtin())
+    score = scorer.score(sentence)
+    judged = scorer.judge(sentence)
+    assert judged.prediction.value != 0.0  # the model would have leant one way
+    assert (score.label, score.value) == ("neutral", 0.0) == (judged.score.label, judged.score.value)
+    assert "p_neutral" not in score.details and score.details["tone"] > 0

@@ -132,11 +132,18 @@ class LexiconStanceScorer(Scorer):
         self.tone = CombinedToneScorer()
 
     def score(self, sentence: SentenceInput) -> Score:
-        return self.judge(sentence).score
-
-    def judge(self, sentence: SentenceInput) -> Judgement:
-        """The score of ``sentence`` with the features and prediction that produced it."""
         found = lexicon_cues(sentence)
+        if not found and not _party_in_view(sentence):
+            # No party and no lexicon cue: no stance, whatever the model would say, so it is
+            # not asked (a third or more of the sentences of a speech; see ``judge``).
+            return Score(0.0, "neutral", (), {"tone": self.tone.value(sentence)})
+        return self.judge(sentence, found).score
+
+    def judge(self, sentence: SentenceInput, found: tuple[Cue, ...] | None = None) -> Judgement:
+        """The score of ``sentence`` with the features and prediction that produced it;
+        ``found``, the lexicon's cues when the caller has them."""
+        if found is None:
+            found = lexicon_cues(sentence)
         features = stance_features(sentence, found)
         prediction = Prediction(softmax([0.0, *self.model.scores(features.counts, features.dense)]))
         label, best, value = prediction.label, prediction.best, prediction.value
@@ -148,9 +155,9 @@ class LexiconStanceScorer(Scorer):
             if density and abs(density) >= self.density_limits[features.first is None]:
                 label = "convergence" if density > 0 else "divergence"
                 best, value = prediction.best_of(label), math.tanh(density)
-        if label != "neutral" and not found and not _party_in_view(sentence):
+        if not found and not _party_in_view(sentence):
             # Tone alone does not make a stance: no party and no lexicon cue, no stance.
-            label = "neutral"
+            label, value = "neutral", 0.0
         cues = found
         if label != "neutral":
             learned = self._learned(sentence.text, features, best, label, found)
