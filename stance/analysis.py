@@ -211,6 +211,7 @@ class Analyzer:
         # Load the gazetteer and the tone lexicons now, not on the first document: a process
         # pool forked after this inherits them instead of loading them once per worker.
         self.parties.find("")
+        self.parties.states  # noqa: B018 (worked out once, before any fork)
         english_words()
 
     @property
@@ -301,7 +302,7 @@ class Analyzer:
         relative = tuple(
             Mention(m.key, m.start - offset, m.end - offset, m.text, m.kind) for m in mentions
         )
-        sentence = SentenceInput(text, self.lexicon, relative, attribution)
+        sentence = SentenceInput(text, self.lexicon, relative, attribution, self.parties.states)
         stance = self.stance.score(sentence)
         attribution = stance.attribution or attribution
         polarity, subjectivity = sentence.textblob

@@ -49,7 +49,13 @@ from .errors import InputError, StanceError
 from .evaluate import FORMATS, SCHEMES
 from .report.rows import CSV_COLUMNS, csv_row
 from .scoring import SCORERS, SentenceInput, available
-from .scoring.stance import CLASSES, Judgement, describe, input_from_result
+from .scoring.stance import (
+    CLASSES,
+    STATE_CUE_TOTAL,
+    Judgement,
+    describe,
+    input_from_result,
+)
 from .store import Problem, RunRecord, Settings, Store, StoreError, parties_fingerprint
 
 EXIT_OK = 0
@@ -444,7 +450,9 @@ def explain(
     result = analyzer.score_sentence(sentence)
     data = SentenceInput(sentence, analyzer.lexicon)
     scorers = {name: cls().score(data) for name, cls in SCORERS.items()}
-    judgement = analyzer.stance.judge(input_from_result(result, analyzer.lexicon))
+    judgement = analyzer.stance.judge(
+        input_from_result(result, analyzer.lexicon, analyzer.parties.states)
+    )
     if fmt == "json":
         record = result.to_dict()
         record["scorers"] = {
@@ -508,6 +516,12 @@ def render_contributions(judgement: Judgement, analyzer: Analyzer, limit: int = 
         threshold = analyzer.stance.density_limits[features.first is None]
         decides = "the lexicon decides" if abs(density) >= threshold else "below"
         out.write(f"  cue density {density:+.2f} per word ({decides}: threshold {threshold:.2f})\n")
+    evidence = judgement.score.details.get("state_cues")
+    if evidence is not None:
+        decides = "the lexicon decides" if abs(evidence) >= STATE_CUE_TOTAL else "below"
+        out.write(
+            f"  cues between states {evidence:+.2f} ({decides}: threshold {STATE_CUE_TOTAL:.2f})\n"
+        )
     best = prediction.best or max(range(1, len(CLASSES)), key=lambda i: p[i])
     column = best - 1
     out.write(f"  log-odds of {CLASSES[best]} against neutral, largest contributions:\n")

@@ -241,7 +241,10 @@ def _example(
         raise ValueError(f"unknown label {raw_label.strip()!r}")
     party_a = _cell(row, columns.party_a)
     party_b = _cell(row, columns.party_b)
-    if columns.has_parties and not (party_a and party_b and party_a.strip() and party_b.strip()):
+    named = [name for name in (party_a, party_b) if name and name.strip()]
+    # One party is enough ("We welcome India's offer": the speaker is the other); a label
+    # with a direction needs both.
+    if columns.has_parties and (not named or (gold[1] and len(named) < 2)):
         raise ValueError("missing party name")
     if strip_brackets:
         text, party_a, party_b = strip_entity_brackets(text, party_a, party_b)

@@ -174,6 +174,28 @@ class PartySet:
     def to_dict(self) -> dict[str, Any]:
         return {p.key: {"name": p.name, "aliases": [a.text for a in p.aliases]} for p in self}
 
+    @functools.cached_property
+    def states(self) -> dict[str, str]:
+        """The parties that are countries, each with its gazetteer code: every party of the
+        gazetteer; in a given set, a party keyed by a gazetteer code or named, by any alias,
+        as the gazetteer names a country, its capital or its people ("Pakistan", "the United
+        States", "Islamabad"). The stance scorer reads what states do to each other as their
+        stance (see :mod:`stance.scoring.stance`)."""
+        countries = _gazetteer()
+        if self is countries:
+            return {key: key for key in self.parties}
+        found = {}
+        for party in self:
+            if party.key in countries.parties:
+                found[party.key] = party.key
+                continue
+            for alias in party.aliases:
+                country = country_named(alias.text, countries)
+                if country:
+                    found[party.key] = country
+                    break
+        return found
+
     # construction ------------------------------------------------------------------------
 
     @classmethod
@@ -222,6 +244,19 @@ class PartySet:
     def gazetteer(cls) -> PartySet:
         """The built-in gazetteer of countries (ISO 3166-1 alpha-3 keys)."""
         return _gazetteer()
+
+
+_ARTICLE_AND_POSSESSIVE = re.compile(r"^the\s+|(?:['’]s?)$", re.IGNORECASE)
+
+
+def country_named(text: str, countries: PartySet) -> str | None:
+    """The gazetteer code of the country ``text`` names as a whole (an article and a
+    possessive aside) by its name, capital or demonym; None when it names none."""
+    bare = _ARTICLE_AND_POSSESSIVE.sub("", text.strip())
+    for m in countries.find(bare):
+        if m.start == 0 and m.end == len(bare):
+            return m.key
+    return None
 
 
 def _alias_of(key: str, raw: Any, kind: str, where: str | None) -> Alias:

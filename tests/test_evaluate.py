@@ -165,3 +165,43 @@ def test_report_metrics_by_hand():
 def test_cells_never_become_formulas():
     assert safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert safe_cell("plain text") == "plain text"
+
+
+def test_one_party_is_enough_unless_the_label_has_a_direction(write):
+    path = write(
+        "speech.csv",
+        "text,label,a,b\n"
+        "We welcome the generous offer of India.,convergence,India,\n"
+        "We regret that India has chosen confrontation.,divergence a->b,India,\n"
+        "The weather was mild.,neutral,,\n",
+    )
+    result = run(
+        path,
+        "--text-col",
+        "text",
+        "--label-col",
+        "label",
+        "--party-a-col",
+        "a",
+        "--party-b-col",
+        "b",
+    )
+    assert result.exit_code == 2
+    assert f"{path}:3: missing party name" in result.output
+    assert f"{path}:4: missing party name" in result.output
+    assert "1 sentences scored by stance, 2 skipped" in result.output
+
+
+def test_our_labelled_speech_and_event_sets_read_whole():
+    """The sets behind the README's 'own' rows: every row usable, every party in its text."""
+    from pathlib import Path
+
+    from stance.evaluate import SCHEMES, Columns, read_examples
+
+    columns = Columns(text="text", label="label", party_a="party_a", party_b="party_b")
+    for name in ("speeches", "events"):
+        path = Path(__file__).parent / "data" / f"{name}.csv"
+        examples, problems = read_examples(path, columns, SCHEMES["names"])
+        assert not problems and len(examples) == 160
+        assert all(e.party_a in e.text and (e.party_b or "") in e.text for e in examples)
+        assert {e.label for e in examples} == {"convergence", "divergence", "neutral"}

@@ -334,5 +334,31 @@ def test_no_party_and_no_cue_is_neutral_without_the_model():
     score = scorer.score(sentence)
     judged = scorer.judge(sentence)
     assert judged.prediction.value != 0.0  # the model would have leant one way
-    assert (score.label, score.value) == ("neutral", 0.0) == (judged.score.label, judged.score.value)
+    assert (
+        (score.label, score.value) == ("neutral", 0.0) == (judged.score.label, judged.score.value)
+    )
     assert "p_neutral" not in score.details and score.details["tone"] > 0
+
+
+STATE_ACTS = [
+    ("The United States and Pakistan will deepen their strategic partnership.", "convergence"),
+    ("Indian artillery shelled Pakistani villages near the border.", "divergence"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), STATE_ACTS)
+def test_what_states_do_to_each_other_is_their_stance(text, label):
+    """The model reads these acts as neutral; between two countries the cues decide."""
+    countries = {"USA": ["United States"], "PAK": ["Pakistan", "Pakistani"], "IND": ["Indian"]}
+    analyzer = stance.Analyzer(countries)
+    result = analyzer.score_sentence(text)
+    sentence = input_from_result(result, analyzer.lexicon, analyzer.parties.states)
+    judged = analyzer.stance.judge(sentence)
+    assert judged.prediction.label == "neutral"
+    assert result.label == label == judged.score.label
+    assert abs(judged.score.details["state_cues"]) >= 2
+    assert any(c.category != "learned" for c in result.cues)
+    # The same sentence when the parties are not countries, or are one country: the model's.
+    for states in ({}, dict.fromkeys(analyzer.parties.keys(), "PAK")):
+        other = input_from_result(result, analyzer.lexicon, states)
+        assert analyzer.stance.judge(other).score.label == "neutral"

@@ -159,3 +159,19 @@ def test_spaces_in_terms_also_match_hyphens():
         "South-Sudan",
         "South  Sudan",
     ]
+
+
+def test_states_are_the_parties_that_name_a_country():
+    given = PartySet.from_mapping(
+        {
+            "A": ["the United States"],
+            "B": ["Islamabad"],
+            "C": ["Chinese"],
+            "PAK": ["Pak army"],
+            "X": ["Acme Corporation"],
+            "Y": ["Beijing’s"],
+        }
+    )
+    assert given.states == {"A": "USA", "B": "PAK", "C": "CHN", "PAK": "PAK", "Y": "CHN"}
+    gazetteer = PartySet.gazetteer()
+    assert len(gazetteer.states) == len(gazetteer) and gazetteer.states["IND"] == "IND"

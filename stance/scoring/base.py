@@ -71,11 +71,13 @@ class SentenceInput:
         lexicon: CueLexicon,
         mentions: tuple[Mention, ...] = (),
         attribution: Attribution | None = None,
+        states: Mapping[str, str] | None = None,
     ):
         self.text = text
         self.lexicon = lexicon
         self.mentions = mentions
         self.attribution = attribution
+        self.states = states or {}  # party key -> country code (PartySet.states)
 
     @cached_property
     def _vader(self) -> tuple[dict[str, float], list[float]]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,12 @@ DIRECTION_FROM = ("model", "attribution", "reporting")
 LEARNED_CUES = 3
 LEARNED_MIN = 0.25
 VIOLENCE = frozenset({"assault", "fight", "mass_violence"})
+# Between states, what one does to the other (meet, sign, pledge aid, sanction, expel,
+# shell) is the relation itself, as event coding (CAMEO) reads it; the model, which learnt
+# people's and organisations' expressed views in news, reads most such acts as neutral. When
+# it does and every party in view is a country, the lexicon's cues decide once their effects
+# add up to this much (chosen on our own labelled speech and event sentences, see README).
+STATE_CUE_TOTAL = 2.0
 DENSITY_SETTINGS = ("cue_density_named", "cue_density_unnamed")
 _WORD = re.compile(r"\w+")
 
@@ -155,6 +162,12 @@ class LexiconStanceScorer(Scorer):
             if density and abs(density) >= self.density_limits[features.first is None]:
                 label = "convergence" if density > 0 else "divergence"
                 best, value = prediction.best_of(label), math.tanh(density)
+        if label == "neutral" and found and between_states(sentence):
+            evidence = state_evidence(sentence, found)
+            details["state_cues"] = evidence
+            if abs(evidence) >= STATE_CUE_TOTAL:
+                label = "convergence" if evidence > 0 else "divergence"
+                best, value = prediction.best_of(label), math.tanh(evidence / 5)
         if not found and not _party_in_view(sentence):
             # Tone alone does not make a stance: no party and no lexicon cue, no stance.
             label, value = "neutral", 0.0
@@ -244,6 +257,32 @@ def cue_density(text: str, cues: tuple[Cue, ...]) -> float:
     return total / max(len(_WORD.findall(text)), 1)
 
 
+def between_states(sentence: SentenceInput) -> bool:
+    """Whether the sentence has parties in view (named, speaking or spoken to), every one
+    of them a country, and, when there are several, not all the same country under two
+    names ("Beijing" and "China")."""
+    attribution = sentence.attribution or Attribution()
+    keys = {m.key for m in sentence.mentions if m.kind != "venue"}
+    keys.update(k for k in (attribution.source, attribution.target) if k is not None)
+    states = sentence.states
+    if not keys or not all(key in states for key in keys):
+        return False
+    return len(keys) == 1 or len({states[key] for key in keys}) > 1
+
+
+def state_evidence(sentence: SentenceInput, cues: tuple[Cue, ...]) -> float:
+    """The lexicon's evidence between states: the cues' effects summed, violence counted
+    only between the first and the last party named ("X shelled Y"), since reports of
+    attacks are mostly about others."""
+    named = [m for m in sentence.mentions if m.kind != "venue"]
+    low, high = (named[0].end, named[-1].start) if len(named) > 1 else (0, -1)
+    return sum(
+        cue.effect
+        for cue in cues
+        if cue.category not in VIOLENCE or (cue.effect < 0 and low <= cue.start and cue.end <= high)
+    )
+
+
 def softmax(logits: list[float]) -> tuple[float, ...]:
     top = max(logits)
     exps = [math.exp(x - top) for x in logits]
@@ -266,11 +305,13 @@ def describe(contribution: Contribution) -> str:
     return f"'{term}' ({_place(contribution.feature)})"
 
 
-def input_from_result(result: Any, lexicon: CueLexicon) -> SentenceInput:
+def input_from_result(
+    result: Any, lexicon: CueLexicon, states: Mapping[str, str] | None = None
+) -> SentenceInput:
     """The scorer's input rebuilt from a sentence result (its text, mentions and
-    attribution), to explain a score."""
+    attribution) and the party keys that are countries, to explain a score."""
     attribution = Attribution(result.source, result.target, result.mutual, result.via)
-    return SentenceInput(result.text, lexicon, tuple(result.mentions), attribution)
+    return SentenceInput(result.text, lexicon, tuple(result.mentions), attribution, states)
 
 
 def lexicon_cues(sentence: SentenceInput) -> tuple[Cue, ...]:
