@@ -11,10 +11,12 @@ date: 2024-06-02
 
 Norway and Iceland agreed to expand cooperation on fisheries. Oslo praised Reykjavik's new \
 quota rules. Iceland criticized Norway over the herring catch and rejected the proposal. Both \
-countries pledged to hold further talks. The weather was cold and the ferry was late.
+countries pledged to hold further talks. The weather was cold and the ferry to the meeting \
+was late.
 """
 """Five sentences: mutual convergence (NOR), convergence NOR -> ISL, divergence ISL -> NOR,
-mutual convergence (NOR), and a neutral sentence without a party."""
+mutual convergence (NOR), and a neutral sentence without a party (a cue, 'meeting', so
+the model is asked and its score is not exactly 0)."""
 
 NO_PARTY = """title: A quiet harbour
 date: 2024-06-03
