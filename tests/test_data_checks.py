@@ -213,3 +213,18 @@ def test_lexicon_corpus_report_uses_the_product_matcher(script, capsys):
     assert "-- 1 terms that never match in the sample --\nfight: war" in out
     assert "talks                        (peace talks)" in out
     assert "      2  peace talks" in out
+
+
+def test_stage_profile_runs_on_a_folder_of_our_own(script, tmp_path, capsys):
+    folder = tmp_path / "speeches"
+    folder.mkdir()
+    for example in (ROOT / "stance" / "examples").glob("*.txt"):
+        (folder / example.name).write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    code = script("profile_stages").main(
+        ["--corpus", str(folder), "--sample", "2", "--repeats", "1"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "2 speeches" in out
+    rows = {k.strip(): v for k, v in (line.rsplit(maxsplit=1) for line in out.splitlines()[1:])}
+    assert set(rows) >= {"analyze, whole", "VADER + TextBlob", "stance model weights"}
+    assert all(float(value) > 0 for value in rows.values())
