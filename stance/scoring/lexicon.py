@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, read_user_file, toml_error
+from ..errors import InputError, parse_toml, read_user_file
 from ..textmatch import TermMatcher
 from .base import Cue
 
@@ -236,10 +236,7 @@ def _first_data_line(lines: list[str]) -> int:
 
 
 def _parse_toml(text: str, name: str) -> tuple[dict[str, tuple[float, str]], set[str]]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise toml_error(name, exc, text) from None
+    data = parse_toml(text, name)
     entries: dict[str, tuple[float, str]] = {}
     for index, table in enumerate(data.get("cue", []), 1):
         if not isinstance(table, dict) or "term" not in table or "weight" not in table:
