@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -52,7 +53,7 @@ def parse_toml(text: str, name: str) -> dict:
         raise toml_error(name, exc, text) from None
 
 
-def read_user_file(path: str | Path, kind: str) -> str:
+def read_user_file(path: str | os.PathLike[str], kind: str) -> str:
     """The text of a user's file (party file, lexicon, config), or an InputError naming it."""
     name = str(path)
     try:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -192,8 +193,11 @@ def _rows(text: str, fmt: str, header: bool, name: str) -> Iterator[tuple[int, M
             yield line, record if isinstance(record, dict) else {"__error__": "not an object"}
         return
     delimiter = "\t" if fmt == "tsv" else ","
-    quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, quoting=quoting)
+    lines = text.splitlines(keepends=True)
+    if fmt == "tsv":
+        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
     names: list[str] | None = None
     line = 1
     for row in reader:
@@ -516,7 +520,7 @@ def write_report(evaluation: Evaluation, folder: str | Path, limit: int = 50) ->
         plot_confusion(rep.matrix, rep.labels, ax, f"{title}: macro-F1 {rep.macro_f1:.3f}")
         fig.tight_layout()
         path = out / name
-        _write_atomic(path, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=110))
+        _write_atomic(path, functools.partial(_save_png, fig))
         plt.close(fig)
         written.append(path)
     errors = out / "worst-errors.csv"
@@ -547,6 +551,10 @@ def _write_errors(path: Path, outcomes: list[Outcome]) -> None:
                     safe_cell(o.example.text),
                 ]
             )
+
+
+def _save_png(fig: Any, path: Path) -> None:
+    fig.savefig(path, format="png", dpi=110)
 
 
 def _write_atomic(path: Path, write: Callable[[Path], Any]) -> None:

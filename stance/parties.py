@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .errors import InputError, parse_toml, read_user_file
@@ -233,7 +233,7 @@ class PartySet:
         return cls(parties, origin=origin, strict=strict)
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> PartySet:
+    def from_toml(cls, path: str | os.PathLike[str]) -> PartySet:
         """Parties from a TOML file: ``[parties.PAK]`` tables or top-level ``PAK = [...]``."""
         name = str(path)
         data = parse_toml(read_user_file(path, "party file"), name)
@@ -429,13 +429,14 @@ def affiliate_mentions(
             occupied.append((m.start, m.end))
     surnames = {p.surname: p for p in affiliates if len(p.surname) >= 4}
     first_intro = min(p.start for p in affiliates)
-    for m in _CAPITALISED.finditer(text, first_intro):
-        word = m.group(0)
-        if word in surnames or word.lower() in vocabulary or _overlaps(occupied, *m.span()):
+    for capitalised in _CAPITALISED.finditer(text, first_intro):
+        word = capitalised.group(0)
+        start, end = capitalised.span()
+        if word in surnames or word.lower() in vocabulary or _overlaps(occupied, start, end):
             continue
-        person = _near_surname(word, surnames)
-        if person and m.start() >= person.start:
-            found.append(Mention(person.key, m.start(), m.end(), word, "fuzzy"))
+        near = _near_surname(word, surnames)
+        if near and start >= near.start:
+            found.append(Mention(near.key, start, end, word, "fuzzy"))
     return found
 
 

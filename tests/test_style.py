@@ -1,4 +1,4 @@
-"""The code stays ruff-clean: the same check CI and developers run."""
+"""The code stays ruff-clean and its types check: the same checks CI and developers run."""
 
 import shutil
 import subprocess
@@ -23,6 +23,18 @@ def test_ruff_clean():
             str(ROOT / "tests"),
             str(ROOT / "scripts"),
         ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_types_check(tmp_path):
+    if shutil.which("mypy") is None and not Path(sys.executable).with_name("mypy").exists():
+        pytest.skip("mypy is not installed (pip install '.[test]')")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path), "--no-error-summary"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -169,7 +170,7 @@ class CueLexicon:
         """The lexicon shipped with stance (``data/cues.tsv`` and ``data/rules.toml``)."""
         return _builtin()
 
-    def extended(self, path: str | Path) -> CueLexicon:
+    def extended(self, path: str | os.PathLike[str]) -> CueLexicon:
         """This lexicon with a user's file applied: new terms added, same terms overridden,
         terms listed under ``remove`` dropped."""
         additions, removals = read_lexicon_file(path)
@@ -201,7 +202,9 @@ def _builtin() -> CueLexicon:
     return CueLexicon(entries, rules, origin="built-in")
 
 
-def read_lexicon_file(path: str | Path) -> tuple[dict[str, tuple[float, str]], set[str]]:
+def read_lexicon_file(
+    path: str | os.PathLike[str],
+) -> tuple[dict[str, tuple[float, str]], set[str]]:
     """Terms from a user lexicon (TSV: ``term, weight[, category]``; or TOML) and removals."""
     name = str(path)
     text = read_user_file(path, "lexicon file")

@@ -104,11 +104,10 @@ class LinearModel:
                 norm = math.hypot(*block_values)
                 for j, column in enumerate(zip(*block_rows, strict=True)):
                     out[j] += sum(column) / norm
-        weights = self.dense
         for name, value in dense.items():
-            row = weights.get(name)
-            if row is not None:
-                for j, w in enumerate(row):
+            found_row = self.dense.get(name)
+            if found_row is not None:
+                for j, w in enumerate(found_row):
                     out[j] += value * w
         return out
 
@@ -152,9 +151,10 @@ class LinearModel:
                 Contribution(self.blocks[block], term, value, tuple(value * w for w in weights))
             )
         for name, value in dense.items():
-            weights = self.dense.get(name)
-            if weights is not None and value:
-                out.append(Contribution(DENSE, name, value, tuple(value * w for w in weights)))
+            dense_weights = self.dense.get(name)
+            if dense_weights is not None and value:
+                effects = tuple(value * w for w in dense_weights)
+                out.append(Contribution(DENSE, name, value, effects))
         return out
 
     # the file ------------------------------------------------------------------------------
