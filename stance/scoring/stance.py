@@ -15,6 +15,10 @@ rules, violence left out: reports of attacks are mostly about third parties) add
 least a threshold per word (``cue_density``), the lexicon decides: the label takes the sign
 of that density and the score is tanh(density). The thresholds are settings of the model
 file, chosen by the training script as the weakest pull that gets the guide's cases right.
+Between states the lexicon pulls harder (``between_states``, ``state_evidence``): when every
+party in view is a country, a neutral reading gives way once the cues' effects add up to
+``STATE_CUE_TOTAL``, since what states do to each other is their stance. A sentence with no
+party in view and no cue is neutral with score 0 and the model is not asked.
 
 Every polar label is explained by cues: the lexicon's, and the learned terms that pushed
 hardest toward the predicted class (category ``learned``, effect = their contribution to its
