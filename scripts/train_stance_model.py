@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild the stance model (``stance/data/stance_model.tsv``) from ../shared's training split.
+"""Rebuild the stance model (``stance/data/stance_model.tsv.gz``) from ../shared's training split.
 
 Why: the stance scorer is a multinomial logistic model over the sentence's terms (parties
 masked), region-tagged words and a few dense features (cue lexicon by CAMEO group, VADER,
@@ -28,7 +28,7 @@ What it does:
 
 Needs scikit-learn (training only). The data is read from ../shared, never copied.
 
-    python scripts/train_stance_model.py            # writes stance/data/stance_model.tsv
+    python scripts/train_stance_model.py            # writes stance/data/stance_model.tsv.gz
     python scripts/train_stance_model.py --dry-run  # cross-validation only
 """
 
@@ -72,7 +72,7 @@ from stance.scoring.stance import (  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 BENCHMARK = SHARED / "benchmarks" / "directed_sentiment"
-MODEL = ROOT / "stance" / "data" / "stance_model.tsv"
+MODEL = ROOT / "stance" / "data" / "stance_model.tsv.gz"
 C_GRID = (3.0, 10.0, 30.0)
 WORDS_SCALE, REGIONS_SCALE, DENSE_SCALE = 1.0, 0.7, 3.0
 MIN_DF, MAX_WORDS = 2, 40000

@@ -2,6 +2,7 @@
 explanations they give."""
 
 import csv
+import gzip
 import io
 import itertools
 import json
@@ -108,7 +109,8 @@ def reference_probabilities(sentence, features):
     block normalised first, then the dot products."""
     from importlib import resources
 
-    text = resources.files("stance").joinpath("data", STANCE_FILE).read_text("utf-8")
+    data = resources.files("stance").joinpath("data", STANCE_FILE).read_bytes()
+    text = gzip.decompress(data).decode("utf-8")
     rows = [r for r in csv.reader(io.StringIO(text), delimiter="\t") if r and r[0][0] != "#"]
     table = {(r[0], r[1]): r for r in rows[1:] if r[0] != "setting"}
     logits = [float(w) for w in table[("intercept", "-")][3:]]
@@ -326,6 +328,16 @@ def test_a_model_is_written_only_when_it_checks_out(tmp_path):
     )
     assert far == pytest.approx(8.5) and path.read_bytes() == before
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_gz_model_file_is_the_same_table_compressed(tmp_path):
+    model = LinearModel.parse(TINY)
+    model.write(tmp_path / "plain.tsv", ["note"])
+    model.write(tmp_path / "packed.tsv.gz", ["note"])
+    packed = (tmp_path / "packed.tsv.gz").read_bytes()
+    assert gzip.decompress(packed) == (tmp_path / "plain.tsv").read_bytes()
+    again = LinearModel.read(tmp_path / "packed.tsv.gz")
+    assert (again.intercept, again.settings) == (model.intercept, model.settings)
 
 
 def test_no_party_and_no_cue_is_neutral_without_the_model():

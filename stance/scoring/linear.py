@@ -15,6 +15,9 @@ The file, one row per term or feature, tab-separated, ``#`` lines are comments::
     regions    mid:accused  5.1174    -0.0332     ...
     dense      vader        -         0.8127      ...
 
+A file whose name ends in ``.gz`` is the same table gzip-compressed (``zcat`` reads it): the
+stance model's 40,000 terms are 4 MB as text, 1.5 MB compressed.
+
 Rows of block ``dense`` are features used as they are; every other block is a TF-IDF block,
 normalised on its own. Block scales used in training are already folded into the weights.
 Rows of block ``setting`` (``setting  name  value``) carry a scorer's settings chosen with the
@@ -23,6 +26,7 @@ model, such as thresholds.
 
 from __future__ import annotations
 
+import gzip
 import math
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -162,7 +166,7 @@ class LinearModel:
     @classmethod
     def read(cls, path: str | Path) -> LinearModel:
         """Load a model file; ValueError naming the line when it is malformed."""
-        return cls.parse(Path(path).read_text(encoding="utf-8"), str(path))
+        return cls.parse(model_text(Path(path).name, Path(path).read_bytes()), str(path))
 
     @classmethod
     def parse(cls, text: str, name: str = "model") -> LinearModel:
@@ -222,7 +226,10 @@ class LinearModel:
             lines.append(row(self.blocks[block], term, f"{idf:.9g}", weights))
         for name, weights in self.dense.items():
             lines.append(row(DENSE, name, "-", weights))
-        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        if Path(path).suffix == ".gz":
+            data = gzip.compress(data, mtime=0)  # the same model, the same bytes
+        Path(path).write_bytes(data)
 
     def write_checked(
         self,
@@ -244,3 +251,8 @@ class LinearModel:
             if worst <= tolerance:
                 target.write_bytes(written.read_bytes())
         return worst
+
+
+def model_text(name: str, data: bytes) -> str:
+    """The text of a model file's bytes, decompressed when its ``name`` ends in ``.gz``."""
+    return (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")

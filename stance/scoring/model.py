@@ -1,6 +1,6 @@
 """The built-in learned models, each read once per process from its file in ``data/``.
 
-``stance_model.tsv`` is the stance model (``scripts/train_stance_model.py``) and
+``stance_model.tsv.gz`` is the stance model (``scripts/train_stance_model.py``) and
 ``tone_model.tsv`` the tone model (``scripts/train_tone_model.py``); both are readable
 tables of weights, see :mod:`stance.scoring.linear` for the format.
 """
@@ -11,14 +11,14 @@ import functools
 import hashlib
 from importlib import resources
 
-from .linear import LinearModel
+from .linear import LinearModel, model_text
 
-STANCE_FILE = "stance_model.tsv"
+STANCE_FILE = "stance_model.tsv.gz"
 TONE_FILE = "tone_model.tsv"
 
 
 def _read(name: str) -> str:
-    return resources.files("stance").joinpath("data", name).read_text(encoding="utf-8")
+    return model_text(name, resources.files("stance").joinpath("data", name).read_bytes())
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 """The stance scorer: convergence (> 0) or divergence (< 0) between the parties.
 
-A multinomial logistic model (``data/stance_model.tsv``, see :mod:`stance.scoring.linear`)
+A multinomial logistic model (``data/stance_model.tsv.gz``, see :mod:`stance.scoring.linear`)
 gives the probabilities of five classes: neutral, convergence and divergence, each held by
 the party named first toward the second or the reverse. It reads the sentence's words with
 the parties masked (``enta``, ``entb``), word pairs, words tagged by where they stand
