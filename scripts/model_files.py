@@ -1,4 +1,4 @@
-"""Saving a trained model file, for the training scripts.
+"""Saving a trained model file, and checking scikit-learn is there, for the training scripts.
 
 Why: a model file must never be replaced by one the runtime would not reproduce. Both
 training scripts save through :func:`save_checked`: the file is written aside, read back as
@@ -9,6 +9,8 @@ folder on ``sys.path``, so they import it directly.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -32,3 +34,12 @@ def save_checked(
         return 1
     print(f"wrote {path} ({path.stat().st_size / 1e3:,.0f} kB)")
     return 0
+
+
+def have_sklearn() -> bool:
+    """Whether scikit-learn is installed (training needs it, the package does not); says
+    how to get it when it is not."""
+    if importlib.util.find_spec("sklearn") is not None:
+        return True
+    print("this script needs scikit-learn: pip install scikit-learn", file=sys.stderr)
+    return False

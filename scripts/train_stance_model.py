@@ -46,7 +46,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model_files import save_checked  # noqa: E402
+from model_files import have_sklearn, save_checked  # noqa: E402
 
 from stance.analysis import Analyzer  # noqa: E402
 from stance.evaluate import (  # noqa: E402
@@ -358,10 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dry-run", action="store_true", help="cross-validate, write nothing")
     args = parser.parse_args(argv)
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        print("this script needs scikit-learn: pip install scikit-learn", file=sys.stderr)
+    if not have_sklearn():
         return 1
     train_path, valid_path = args.data / "train.tsv", args.data / "valid.tsv"
     if not train_path.exists() or not valid_path.exists():

@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model_files import save_checked  # noqa: E402
+from model_files import have_sklearn, save_checked  # noqa: E402
 
 from stance.scoring import CueLexicon, SentenceInput  # noqa: E402
 from stance.scoring.features import TONE_DENSE, negation_marked, tone_dense  # noqa: E402
@@ -178,10 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL)
     parser.add_argument("--dry-run", action="store_true", help="cross-validate, write nothing")
     args = parser.parse_args(argv)
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        print("this script needs scikit-learn: pip install scikit-learn", file=sys.stderr)
+    if not have_sklearn():
         return 1
     if not args.dev.exists():
         print(f"no ratings at {args.dev}: they come from ../shared", file=sys.stderr)

@@ -41,25 +41,25 @@ BENCHMARK_STYLE = (
 )
 
 
+PARTY_COLUMNS = (
+    "--text-col",
+    "text",
+    "--label-col",
+    "label",
+    "--party-a-col",
+    "a",
+    "--party-b-col",
+    "b",
+)
+
+
 def run(*args):
     return CliRunner().invoke(cli, ["evaluate", *map(str, args)])
 
 
 def test_csv_with_direction_reports_three_and_five_classes_and_bad_rows(write, tmp_path):
     path = write("sample.csv", CSV_WITH_DIRECTION)
-    result = run(
-        path,
-        "--text-col",
-        "text",
-        "--label-col",
-        "label",
-        "--party-a-col",
-        "a",
-        "--party-b-col",
-        "b",
-        "--report",
-        tmp_path / "out",
-    )
+    result = run(path, *PARTY_COLUMNS, "--report", tmp_path / "out")
     assert result.exit_code == 2
     assert f"{path}:6: unknown label 'sideways'" in result.output
     assert f"{path}:7: no text" in result.output
@@ -175,17 +175,7 @@ def test_one_party_is_enough_unless_the_label_has_a_direction(write):
         "We regret that India has chosen confrontation.,divergence a->b,India,\n"
         "The weather was mild.,neutral,,\n",
     )
-    result = run(
-        path,
-        "--text-col",
-        "text",
-        "--label-col",
-        "label",
-        "--party-a-col",
-        "a",
-        "--party-b-col",
-        "b",
-    )
+    result = run(path, *PARTY_COLUMNS)
     assert result.exit_code == 2
     assert f"{path}:3: missing party name" in result.output
     assert f"{path}:4: missing party name" in result.output
