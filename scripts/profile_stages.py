@@ -39,9 +39,12 @@ from benchmark_throughput import (  # noqa: E402
 
 import stance  # noqa: E402
 from stance.analysis import SentenceResult  # noqa: E402
-from stance.parties import Mention  # noqa: E402
 from stance.scoring.base import SentenceInput  # noqa: E402
-from stance.scoring.features import negation_marked, stance_features, tone_dense  # noqa: E402
+from stance.scoring.features import (  # noqa: E402
+    negation_marked_words,
+    stance_features,
+    tone_dense,
+)
 from stance.scoring.stance import lexicon_cues  # noqa: E402
 
 
@@ -64,98 +67,106 @@ def main(argv: list[str] | None = None) -> int:
     folder = corpus_folder(args.corpus, Path(tempfile.gettempdir()) / "stance-bench-ungdc")
     docs = read_documents(spread(speech_files(folder), args.sample))
     analyzer = stance.Analyzer()
-    score_sentence = analyzer._score
-    captured: list[tuple] = []
+    score_sentences = analyzer._results
+    documents: list[list[SentenceInput]] = []  # the scorers' inputs, document by document
 
-    def capture(text, mentions, attribution, offset):
-        captured.append((text, mentions, attribution, offset))
-        return score_sentence(text, mentions, attribution, offset)
+    def capture(sentences: list[SentenceInput]) -> list[SentenceResult]:
+        documents.append(sentences)
+        return score_sentences(sentences)
 
-    def blank(text, mentions, attribution, offset):
-        return SentenceResult(text, "neutral", 0.0, 0.0, 0.0, 0.0, 0.0)
+    def blank(sentences: list[SentenceInput]) -> list[SentenceResult]:
+        return [SentenceResult(s.text, "neutral", 0.0, 0.0, 0.0, 0.0, 0.0) for s in sentences]
 
-    analyzer._score = capture
+    analyzer._results = capture  # type: ignore[method-assign]
     for doc in docs:
         analyzer.analyze(doc)
-    n = len(captured)
+    n = sum(map(len, documents))
 
-    def fresh(item: tuple) -> SentenceInput:
-        text, mentions, attribution, offset = item
-        relative = tuple(
-            Mention(m.key, m.start - offset, m.end - offset, m.text, m.kind) for m in mentions
-        )
-        return SentenceInput(text, analyzer.lexicon, relative, attribution, analyzer.parties.states)
+    def fresh() -> list[list[SentenceInput]]:
+        """New inputs (nothing computed yet) for the captured sentences."""
+        return [
+            [SentenceInput(s.text, s.lexicon, s.mentions, s.attribution, s.states) for s in doc]
+            for doc in documents
+        ]
 
     def time_it(work: Callable[[], object]) -> float:
         return best_of(args.repeats, n, work)
 
-    def libraries() -> None:
-        for item in captured:
-            sentence = fresh(item)
-            sentence.vader  # noqa: B018 (the property does the work)
-            sentence.textblob  # noqa: B018
+    def each(work: Callable[[SentenceInput], object]) -> Callable[[], object]:
+        """Fresh inputs, then ``work`` on every sentence (time it, minus ``inputs_only``)."""
+        return lambda: [work(s) for doc in fresh() for s in doc]
+
+    def libraries(sentence: SentenceInput) -> None:
+        sentence.vader  # noqa: B018 (the property does the work)
+        sentence.textblob  # noqa: B018
 
     rows: list[tuple[str, float]] = []
-    analyzer._score = score_sentence
+    analyzer._results = score_sentences  # type: ignore[method-assign]
     rows.append(("analyze, whole", time_it(lambda: [analyzer.analyze(d) for d in docs])))
-    analyzer._score = blank
+    analyzer._results = blank  # type: ignore[method-assign]
     rows.append(
         (
             "  document level (no sentence scored)",
             time_it(lambda: [analyzer.analyze(d) for d in docs]),
         )
     )
-    analyzer._score = score_sentence
-    rows.append(
-        ("  scoring a sentence, whole", time_it(lambda: [score_sentence(*c) for c in captured]))
-    )
-    inputs_only = time_it(lambda: [fresh(c) for c in captured])
-    rows.append(("    VADER + TextBlob", time_it(libraries) - inputs_only))
+    analyzer._results = score_sentences  # type: ignore[method-assign]
+    inputs_only = time_it(fresh)
     rows.append(
         (
-            "    cue lexicon and rules",
-            time_it(lambda: [fresh(c).cues for c in captured]) - inputs_only,
+            "  scoring the sentences, whole",
+            time_it(lambda: [score_sentences(doc) for doc in fresh()]) - inputs_only,
         )
     )
-    sentences = [fresh(c) for c in captured]
-    for sentence in sentences:
-        sentence.vader, sentence.textblob, sentence.cues  # noqa: B018
-    found = [lexicon_cues(s) for s in sentences]
+    rows.append(("    VADER + TextBlob", time_it(each(libraries)) - inputs_only))
+    rows.append(("    cue lexicon and rules", time_it(each(lambda s: s.cues)) - inputs_only))
+    ready = fresh()
+    for sentence in (s for doc in ready for s in doc):
+        libraries(sentence)
+        sentence.cues  # noqa: B018
+    scorer = analyzer.stance
     rows.append(
         (
             "    stance scorer, libraries and cues given",
-            time_it(lambda: [analyzer.stance.score(s) for s in sentences]),
+            time_it(lambda: [scorer.score_many(doc) for doc in ready]),
         )
     )
+    found = [[lexicon_cues(s) for s in doc] for doc in ready]
+    pairs = [list(zip(doc, cues, strict=True)) for doc, cues in zip(ready, found, strict=True)]
     rows.append(
         (
             "      stance model features",
-            time_it(lambda: [stance_features(s, f) for s, f in zip(sentences, found, strict=True)]),
+            time_it(lambda: [stance_features(s, f) for doc in pairs for s, f in doc]),
         )
     )
-    features = [stance_features(s, f) for s, f in zip(sentences, found, strict=True)]
-    model = analyzer.stance.model
+    features = [[stance_features(s, f) for s, f in doc] for doc in pairs]
     rows.append(
-        (
-            "      stance model weights",
-            time_it(lambda: [model.scores(f.counts, f.dense) for f in features]),
-        )
+        ("      stance model weights", time_it(lambda: [scorer._logits(doc) for doc in features]))
     )
-    tone = analyzer.stance.tone
-    rows.append(("      tone model, whole", time_it(lambda: [tone.value(s) for s in sentences])))
+    tone = scorer.tone
+    rows.append(("      tone model, whole", time_it(lambda: [tone.values(doc) for doc in ready])))
+    sentences = [s for doc in ready for s in doc]
     rows.append(
         (
             "        negation-marked words",
-            time_it(lambda: [negation_marked(s.text) for s in sentences]),
+            time_it(lambda: [negation_marked_words(s.text) for s in sentences]),
         )
     )
     rows.append(("        tone features", time_it(lambda: [tone_dense(s) for s in sentences])))
-    marked = [negation_marked(s.text) for s in sentences]
-    dense = [tone_dense(s) for s in sentences]
+    model = tone.model
+    marked = [[model.rows_of(negation_marked_words(s.text)) for s in doc] for doc in ready]
+    dense = [[model.dense_vector(tone_dense(s)) for s in doc] for doc in ready]
     rows.append(
         (
             "        tone weights",
-            time_it(lambda: [tone.model.scores(m, d) for m, d in zip(marked, dense, strict=True)]),
+            time_it(lambda: [model.batch_scores(m, d) for m, d in zip(marked, dense, strict=True)]),
+        )
+    )
+    rows.append(
+        (
+            "    sentence results, scores given",
+            time_it(lambda: [score_sentences(doc) for doc in ready])
+            - time_it(lambda: [scorer.score_many(doc) for doc in ready]),
         )
     )
     print(

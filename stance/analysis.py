@@ -253,16 +253,17 @@ class Analyzer:
         dyad = self._dyad(ranked, speaker_key)
         context = AttributionContext(speaker=speaker_key, dyad=dyad)
         starts = [m.start for m in mentions]
-        results = []
-        for index, (start, end) in enumerate(spans):
+        inputs = []
+        for start, end in spans:
             lo = bisect.bisect_left(starts, start)
             hi = bisect.bisect_left(starts, end, lo)
             inside = mentions[lo:hi]
             sentence = text[start:end]
             attribution = attribute(sentence, start, inside, context)
-            result = self._score(sentence, inside, attribution, start)
+            inputs.append(self._input(sentence, inside, attribution, start))
+        results = self._results(inputs)
+        for index, (result, (start, end)) in enumerate(zip(results, spans, strict=True)):
             result.index, result.start, result.end = index, start, end
-            results.append(result)
         parties = self._party_info(ranked, mentions, affiliates)
         by_source, by_dyad = group_summaries(results, dyad)
         summary = summarize(results)
@@ -281,7 +282,7 @@ class Analyzer:
     def score_sentence(self, text: str, speaker: str | None = None) -> SentenceResult:
         """Score ``text`` as one sentence (it is not split), with attribution."""
         mentions, attribution = self.sentence_parts(text, speaker)
-        result = self._score(text, mentions, attribution, 0)
+        result = self._results([self._input(text, mentions, attribution, 0)])[0]
         result.end = len(text)
         return result
 
@@ -296,33 +297,42 @@ class Analyzer:
         context = AttributionContext(speaker=speaker_key, dyad=dyad)
         return mentions, attribute(text, 0, mentions, context)
 
-    def _score(
+    def _input(
         self, text: str, mentions: list[Mention], attribution: Attribution, offset: int
-    ) -> SentenceResult:
+    ) -> SentenceInput:
+        """What the scorers see of a sentence at ``offset``: mentions relative to it."""
         relative = tuple(
             Mention(m.key, m.start - offset, m.end - offset, m.text, m.kind) for m in mentions
         )
-        sentence = SentenceInput(text, self.lexicon, relative, attribution, self.parties.states)
-        stance = self.stance.score(sentence)
-        attribution = stance.attribution or attribution
-        polarity, subjectivity = sentence.textblob
-        keys = tuple(dict.fromkeys(m.key for m in relative if m.kind != "venue"))
-        return SentenceResult(
-            text=text,
-            label=stance.label,
-            score=stance.value,
-            tone=stance.details["tone"],
-            vader=sentence.vader["compound"],
-            textblob_polarity=polarity,
-            textblob_subjectivity=subjectivity,
-            source=attribution.source,
-            target=attribution.target,
-            mutual=attribution.mutual,
-            parties=keys,
-            cues=stance.cues,
-            via=attribution.via,
-            mentions=relative,
-        )
+        return SentenceInput(text, self.lexicon, relative, attribution, self.parties.states)
+
+    def _results(self, sentences: list[SentenceInput]) -> list[SentenceResult]:
+        """Score the sentences of a document (the models see them in one batch)."""
+        results = []
+        for sentence, stance in zip(sentences, self.stance.score_many(sentences), strict=True):
+            attribution = stance.attribution or sentence.attribution or Attribution()
+            polarity, subjectivity = sentence.textblob
+            results.append(
+                SentenceResult(
+                    text=sentence.text,
+                    label=stance.label,
+                    score=stance.value,
+                    tone=stance.details["tone"],
+                    vader=sentence.vader["compound"],
+                    textblob_polarity=polarity,
+                    textblob_subjectivity=subjectivity,
+                    source=attribution.source,
+                    target=attribution.target,
+                    mutual=attribution.mutual,
+                    parties=tuple(
+                        dict.fromkeys(m.key for m in sentence.mentions if m.kind != "venue")
+                    ),
+                    cues=stance.cues,
+                    via=attribution.via,
+                    mentions=sentence.mentions,
+                )
+            )
+        return results
 
     def _document_speaker(self, doc: Document, speaker: str | None) -> str | None:
         if speaker:

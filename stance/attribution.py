@@ -19,6 +19,7 @@ over) gets no source and no target.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -60,6 +61,8 @@ _WORD = r"(?<![\w-])(?:{})(?![\w-])"
 # finding the runs and looking each up is much faster than one regex of 300 alternatives.
 _REPORTING_WORDS = frozenset(REPORTING_VERBS)
 _WORD_RUN = re.compile(r"[\w-]+")
+_SPEECH_WORDS = frozenset(SPEECH_VERBS)
+_MUTUAL_HINTS = ("both", "two", "jointly")  # _MUTUAL matches only where one of them is
 _MUTUAL = re.compile(
     r"(?<!\w)(?:both|the\s+two)\s+(?:\w+\s+)?(?:sides|countries|states|nations|governments|"
     r"leaders|parties|delegations|ministers|neighbou?rs|allies|capitals|partners|"
@@ -151,12 +154,11 @@ def _decide(
     agent = _agent(text, offset, actors, context)
     if agent:
         return agent
-    verbs = (
-        v
-        for v in _WORD_RUN.finditer(text)
-        if v.group().lower() in _REPORTING_WORDS and not _inside_mention(v, offset, actors)
-    )
-    verb = next(verbs, None)
+    # For an ASCII sentence its lower-cased words tell, in one pass, which of the patterns
+    # below can match at all (ignoring case, the same letters): most sentences skip them.
+    lowered = text.lower() if text.isascii() else None
+    words = frozenset(_WORD_RUN.findall(lowered)) if lowered is not None else None
+    verb = _reporting_verb(text, offset, actors, lowered, words)
     if verb:
         clause_start = _clause_start(text, verb.start())
         region = [m for m in actors if clause_start <= m.start - offset < verb.start()]
@@ -164,10 +166,11 @@ def _decide(
         found = _from_subject(region, subject, actors, context)
         if found:
             return found
-    for candidate in _INVERTED_SPEECH.finditer(text):
-        found = _inverted(text, offset, candidate, actors, context)
-        if found:
-            return found
+    if words is None or not _SPEECH_WORDS.isdisjoint(words):
+        for candidate in _INVERTED_SPEECH.finditer(text):
+            found = _inverted(text, offset, candidate, actors, context)
+            if found:
+                return found
     if context.speaker and _OPENING_FIRST_PERSON.match(text):
         source = context.speaker
         return Attribution(source, _target(actors, source, context), False, "speaker")
@@ -179,7 +182,8 @@ def _decide(
         # named after the verb is spoken to or about, not speaking.
         return Attribution(None, actors[0].key, False, "object")
     pronoun = _SENTENCE_START_PRONOUN.match(text)
-    mutual = _MUTUAL.search(text)
+    maybe_mutual = lowered is None or any(hint in lowered for hint in _MUTUAL_HINTS)
+    mutual = _MUTUAL.search(text) if maybe_mutual else None
     if mutual and not (pronoun and pronoun.end() <= mutual.start()):
         return _mutual(actors, context, "mutual")
     joint = _joint(text, offset, actors)
@@ -190,6 +194,40 @@ def _decide(
         if carried:
             return carried
     return _by_position(text, offset, actors, context)
+
+
+def _reporting_verb(
+    text: str,
+    offset: int,
+    actors: list[Mention],
+    lowered: str | None,
+    words: frozenset[str] | None,
+) -> re.Match[str] | None:
+    """The first reporting verb of the sentence that is not part of a party's name;
+    ``lowered`` and ``words``, the sentence lower-cased and its words, when it is ASCII (the
+    same offsets): then only the verbs it has are looked for, each where it is a whole run."""
+    if lowered is not None and words is not None:
+        found = sorted(
+            (
+                m
+                for verb in _REPORTING_WORDS.intersection(words)
+                for m in _run(verb).finditer(lowered)
+            ),
+            key=lambda m: m.start(),
+        )
+        return next((v for v in found if not _inside_mention(v, offset, actors)), None)
+    verbs = (
+        v
+        for v in _WORD_RUN.finditer(text)
+        if v.group().lower() in _REPORTING_WORDS and not _inside_mention(v, offset, actors)
+    )
+    return next(verbs, None)
+
+
+@functools.cache
+def _run(word: str) -> re.Pattern[str]:
+    """``word`` where it is a whole run of ``_WORD_RUN``."""
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
 
 
 def _inside_mention(verb: re.Match[str], offset: int, actors: list[Mention]) -> bool:

@@ -8,7 +8,7 @@ once per sentence by :class:`SentenceInput` and reused by every scorer that need
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -131,6 +131,10 @@ class Scorer(ABC):
     @abstractmethod
     def score(self, sentence: SentenceInput) -> Score:
         """Score one sentence."""
+
+    def score_many(self, sentences: Sequence[SentenceInput]) -> list[Score]:
+        """Score the sentences of a document; scorers with a model score them in one batch."""
+        return [self.score(sentence) for sentence in sentences]
 
     def score_text(self, text: str) -> Score:
         """Score a bare string, with the built-in lexicon and no parties."""

@@ -23,7 +23,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, pairwise
@@ -98,13 +98,17 @@ class StanceFeatures:
     for them) their character spans in the sentence, a placeholder spanning its mention.
     """
 
-    counts: dict[str, int] = field(default_factory=dict)
     dense: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
     first: str | None = None
     second: str | None = None
     text: str = ""
     mentions: tuple = ()
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Every term and how often it occurs (see :func:`term_counts`)."""
+        return term_counts(self.tokens)
 
     @cached_property
     def spans(self) -> list[tuple[int, int]]:
@@ -117,7 +121,6 @@ def stance_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> StanceFea
     """Terms and dense values of ``sentence``, given its lexicon cues after every rule."""
     feats = StanceFeatures(text=sentence.text, mentions=sentence.mentions)
     feats.first, feats.second = masked_tokens(sentence.text, sentence.mentions, feats.tokens)
-    feats.counts = term_counts(feats.tokens)
     feats.dense = stance_dense(sentence, cues)
     return feats
 
@@ -199,22 +202,50 @@ def term_counts(tokens: list[str]) -> dict[str, int]:
     )
 
 
-def term_spans(feats: StanceFeatures, term: str) -> tuple[int, int] | None:
-    """The span of the first occurrence of ``term`` (a word, pair or tagged word)."""
-    tokens, spans = feats.tokens, feats.spans
+def term_rows(tokens: list[str], index: Mapping[str, int]) -> list[int]:
+    """The rows in ``index`` (a model's vocabulary) of the terms :func:`term_counts` counts,
+    each as often as it occurs: the same terms, found in one pass without counting them."""
+    get = index.get
+    rows: list[int] = []
+    add = rows.append
     region = "pre:"
-    for i, token in enumerate(tokens):
-        if token == term:
-            return spans[i]
-        if i and f"{tokens[i - 1]} {token}" == term:
-            return spans[i - 1][0], spans[i][1]
+    previous = None
+    for token in tokens:
+        row = get(token)
+        if row is not None:
+            add(row)
+        if previous is not None:
+            row = get(previous + " " + token)
+            if row is not None:
+                add(row)
+        previous = token
         if token == FIRST:
             region = "mid:" if region == "pre:" else region
         elif token == SECOND:
             region = "post:"
-        elif region + token == term:
-            return spans[i]
-    return None
+        else:
+            row = get(region + token)
+            if row is not None:
+                add(row)
+    return rows
+
+
+def term_spans(feats: StanceFeatures) -> dict[str, tuple[int, int]]:
+    """The span of the first occurrence of each term (a word, pair or tagged word)."""
+    tokens, spans = feats.tokens, feats.spans
+    found: dict[str, tuple[int, int]] = {}
+    region = "pre:"
+    for i, token in enumerate(tokens):
+        found.setdefault(token, spans[i])
+        if i:
+            found.setdefault(f"{tokens[i - 1]} {token}", (spans[i - 1][0], spans[i][1]))
+        if token == FIRST:
+            region = "mid:" if region == "pre:" else region
+        elif token == SECOND:
+            region = "post:"
+        else:
+            found.setdefault(region + token, spans[i])
+    return found
 
 
 def stance_dense(sentence: SentenceInput, cues: tuple[Cue, ...]) -> dict[str, float]:
@@ -281,13 +312,18 @@ def tone_dense(sentence: SentenceInput) -> dict[str, float]:
 
 
 def negation_marked(text: str) -> dict[str, int]:
-    """Counts of the lower-case words of ``text``, a word within three after a negator
+    """Counts of the words of :func:`negation_marked_words`: the tone model's terms."""
+    return Counter(negation_marked_words(text))
+
+
+def negation_marked_words(text: str) -> list[str]:
+    """The lower-case words of ``text`` in order, a word within three after a negator
     ("not", "never", "n't" ...) written ``not_word``; punctuation ends the reach."""
     low = text.lower().replace("’", "'")
     tokens = _TONE_WORD.findall(low)
     if "n't" not in low and NEGATORS.isdisjoint(tokens):
-        return Counter(t for t in tokens if len(t) > 1)
-    counts: dict[str, int] = {}
+        return [t for t in tokens if len(t) > 1]
+    words = []
     reach = 0
     for word in tokens:
         if len(word) == 1 and not word.isalpha():
@@ -299,5 +335,5 @@ def negation_marked(text: str) -> dict[str, int]:
             word = "not_" + word
             reach -= 1
         if len(word) > 1:
-            counts[word] = counts.get(word, 0) + 1
-    return counts
+            words.append(word)
+    return words

@@ -4,8 +4,9 @@ The learned stance and tone models are both a weighted sum: an intercept, plus f
 block of terms the L2-normalised TF-IDF vector of the sentence's terms (sublinear term
 frequency, ``1 + ln(count)``, times the term's idf) dotted with the weights, plus the dense
 features times theirs. This is what scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``
-and a linear model compute; here it needs nothing but a dictionary and ``math``, so the
-package runs without scikit-learn and a reader can look up any weight.
+and a linear model compute; here it needs nothing but a dictionary and numpy (which the
+sentences of a document share: they are scored in one batch), so the package runs without
+scikit-learn and a reader can look up any weight.
 
 The file, one row per term or feature, tab-separated, ``#`` lines are comments::
 
@@ -27,11 +28,13 @@ model, such as thresholds.
 from __future__ import annotations
 
 import gzip
-import math
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 DENSE = "dense"
 INTERCEPT = "intercept"
@@ -51,7 +54,12 @@ class Contribution:
 
 
 class LinearModel:
-    """A model file, loaded: outputs, intercept, TF-IDF vocabulary and dense weights."""
+    """A model file, loaded: outputs, intercept, TF-IDF vocabulary and dense weights.
+
+    The weights are held in numpy arrays, one row per term, so that the sentences of a
+    document are scored together (:meth:`batch_scores`) and the vocabulary takes little memory
+    (a dictionary from term to row, and three arrays).
+    """
 
     def __init__(
         self,
@@ -65,73 +73,85 @@ class LinearModel:
         self.outputs = tuple(outputs)
         self.intercept = tuple(float(w) for w in intercept)
         self.blocks = tuple(dict.fromkeys(block for block, _, _ in terms.values()))
-        index = {block: i for i, block in enumerate(self.blocks)}
-        # One dictionary for every term of every block: term -> (block index, idf, weights).
-        self.terms = {
-            term: (index[block], float(idf), tuple(map(float, weights)))
-            for term, (block, idf, weights) in terms.items()
-        }
-        # For scoring: term -> (block index, idf, idf times each weight), so that a term seen
-        # once adds its row as it is and a block's sum is one transposition (zip) away.
-        self._scaled = {
-            term: (block, idf, tuple(idf * w for w in weights))
-            for term, (block, idf, weights) in self.terms.items()
-        }
-        self.dense = {name: tuple(map(float, weights)) for name, weights in dense.items()}
-        self.notes = notes
-        self.settings = dict(settings or {})
         width = len(self.outputs)
         if len(self.intercept) != width or any(
-            len(w) != width for w in (*self.dense.values(), *(t[2] for t in self.terms.values()))
+            len(w) != width for w in (*dense.values(), *(t[2] for t in terms.values()))
         ):
             raise ValueError(f"every row needs {width} weights, one per output")
+        block_index = {block: i for i, block in enumerate(self.blocks)}
+        self.index = {term: row for row, term in enumerate(terms)}
+        self.names = list(terms)
+        self.block_of = np.array([block_index[b] for b, _, _ in terms.values()], dtype=np.int64)
+        self.idf = np.array([float(idf) for _, idf, _ in terms.values()])
+        self.weights = np.array([list(map(float, w)) for _, _, w in terms.values()]).reshape(
+            len(terms), width
+        )
+        self.dense_names = tuple(dense)
+        self.dense_weights = np.array([list(map(float, w)) for w in dense.values()]).reshape(
+            len(dense), width
+        )
+        self.notes = notes
+        self.settings = dict(settings or {})
+
+    def rows(self, counts: Mapping[str, int]) -> list[int]:
+        """The rows of the known terms of ``counts``, each repeated as often as counted."""
+        index = self.index
+        return [index[t] for t, n in counts.items() if t in index for _ in range(n)]
+
+    def rows_of(self, terms: Iterable[str]) -> list[int]:
+        """The rows of the known ones of ``terms`` (repeats kept), in order."""
+        return [row for row in map(self.index.get, terms) if row is not None]
+
+    def dense_vector(self, dense: Mapping[str, float]) -> list[float]:
+        """The model's dense features in its order, 0 for those ``dense`` lacks."""
+        return [float(dense.get(name, 0.0)) for name in self.dense_names]
+
+    def batch_scores(
+        self, rows: Sequence[Sequence[int]], dense: Sequence[Sequence[float]]
+    ) -> np.ndarray:
+        """The outputs of many sentences at once, one row each: given each sentence's term
+        rows (a term as often as it occurs, see :meth:`rows`) and dense vector (see
+        :meth:`dense_vector`)."""
+        count = len(rows)
+        out = np.tile(np.array(self.intercept), (count, 1))
+        if self.dense_names and count:
+            out += np.asarray(dense, dtype=float).reshape(count, -1) @ self.dense_weights
+        lengths = [len(r) for r in rows]
+        flat = np.fromiter(itertools.chain.from_iterable(rows), np.int64, sum(lengths))
+        if not flat.size:
+            return out
+        size, blocks = len(self.names), len(self.blocks)
+        sentence = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        keys, repeats = np.unique(sentence * size + flat, return_counts=True)
+        sentence, term = np.divmod(keys, size)
+        values = (1.0 + np.log(repeats)) * self.idf[term]
+        group = sentence * blocks + self.block_of[term]
+        norms = np.sqrt(np.bincount(group, values * values, minlength=count * blocks))
+        values /= norms[group]
+        effects = self.weights[term] * values[:, None]
+        for j in range(out.shape[1]):
+            out[:, j] += np.bincount(sentence, effects[:, j], minlength=count)
+        return out
 
     def scores(self, counts: Mapping[str, int], dense: Mapping[str, float]) -> list[float]:
-        """The outputs for a sentence's term counts and dense feature values."""
-        values: list[list[float]] = [[] for _ in self.blocks]
-        rows: list[list[tuple[float, ...]]] = [[] for _ in self.blocks]
-        scaled = self._scaled
-        for term, count in counts.items():
-            found = scaled.get(term)
-            if found is None:
-                continue
-            block, idf, row = found
-            if count > 1:
-                tf = 1.0 + math.log(count)
-                idf *= tf
-                row = tuple(tf * w for w in row)
-            values[block].append(idf)
-            rows[block].append(row)
-        out = list(self.intercept)
-        for block_values, block_rows in zip(values, rows, strict=True):
-            if block_values:
-                norm = math.hypot(*block_values)
-                for j, column in enumerate(zip(*block_rows, strict=True)):
-                    out[j] += sum(column) / norm
-        for name, value in dense.items():
-            found_row = self.dense.get(name)
-            if found_row is not None:
-                for j, w in enumerate(found_row):
-                    out[j] += value * w
-        return out
+        """The outputs for one sentence's term counts and dense feature values."""
+        return self.batch_scores([self.rows(counts)], [self.dense_vector(dense)])[0].tolist()
+
+    def _normalised(self, counts: Mapping[str, int]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The known terms of ``counts``, their rows, and their TF-IDF values normalised
+        within each block."""
+        terms = [term for term in counts if term in self.index]
+        rows = np.array([self.index[term] for term in terms], dtype=np.int64)
+        values = self.idf[rows] * (1.0 + np.log(np.array([counts[t] for t in terms], float)))
+        blocks = self.block_of[rows]
+        squares = np.bincount(blocks, values * values, minlength=len(self.blocks))
+        return terms, rows, values / np.sqrt(squares[blocks])
 
     def term_effects(self, counts: Mapping[str, int], output: int) -> list[tuple[float, str]]:
         """What each known term added to one output, as (effect, term), largest first: the
         same numbers as :meth:`contributions` for that output, without building them all."""
-        values: dict[str, float] = {}
-        squares = [0.0] * len(self.blocks)
-        scaled = self._scaled
-        for term, count in counts.items():
-            found = scaled.get(term)
-            if found is not None:
-                value = found[1] * (1.0 + math.log(count))
-                values[term] = value
-                squares[found[0]] += value * value
-        norms = [math.sqrt(square) or 1.0 for square in squares]
-        effects = []
-        for term, value in values.items():
-            block, idf, row = scaled[term]
-            effects.append((value / idf * row[output] / norms[block], term))
+        terms, rows, values = self._normalised(counts)
+        effects = list(zip((values * self.weights[rows, output]).tolist(), terms, strict=True))
         effects.sort(reverse=True)
         return effects
 
@@ -139,26 +159,21 @@ class LinearModel:
         self, counts: Mapping[str, int], dense: Mapping[str, float]
     ) -> list[Contribution]:
         """Every term and feature that moved the outputs, with what it added to each."""
-        values: dict[str, tuple[int, float]] = {}
-        squares = [0.0] * len(self.blocks)
-        for term, count in counts.items():
-            row = self.terms.get(term)
-            if row is not None:
-                value = row[1] * (1.0 + math.log(count))
-                values[term] = (row[0], value)
-                squares[row[0]] += value * value
-        out = []
-        for term, (block, value) in values.items():
-            value /= math.sqrt(squares[block])
-            weights = self.terms[term][2]
-            out.append(
-                Contribution(self.blocks[block], term, value, tuple(value * w for w in weights))
+        terms, rows, values = self._normalised(counts)
+        out = [
+            Contribution(self.blocks[block], term, value, tuple(value * w for w in weights))
+            for term, block, value, weights in zip(
+                terms,
+                self.block_of[rows].tolist(),
+                values.tolist(),
+                self.weights[rows].tolist(),
+                strict=True,
             )
-        for name, value in dense.items():
-            dense_weights = self.dense.get(name)
-            if dense_weights is not None and value:
-                effects = tuple(value * w for w in dense_weights)
-                out.append(Contribution(DENSE, name, value, effects))
+        ]
+        for name, weights in zip(self.dense_names, self.dense_weights.tolist(), strict=True):
+            value = dense.get(name)
+            if value:
+                out.append(Contribution(DENSE, name, value, tuple(value * w for w in weights)))
         return out
 
     # the file ------------------------------------------------------------------------------
@@ -222,9 +237,11 @@ class LinearModel:
             return "\t".join((block, feature, idf, *(f"{w:.{digits}g}" for w in weights)))
 
         lines.append(row(INTERCEPT, "-", "-", self.intercept))
-        for term, (block, idf, weights) in self.terms.items():
+        for term, block, idf, weights in zip(
+            self.names, self.block_of, self.idf.tolist(), self.weights.tolist(), strict=True
+        ):
             lines.append(row(self.blocks[block], term, f"{idf:.9g}", weights))
-        for name, weights in self.dense.items():
+        for name, weights in zip(self.dense_names, self.dense_weights.tolist(), strict=True):
             lines.append(row(DENSE, name, "-", weights))
         data = ("\n".join(lines) + "\n").encode("utf-8")
         if Path(path).suffix == ".gz":

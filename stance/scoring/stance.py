@@ -32,14 +32,21 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..attribution import Attribution
 from .base import Cue, Score, Scorer, SentenceInput
-from .features import REGIONS, STANCE_DENSE, StanceFeatures, stance_features, term_spans
+from .features import (
+    REGIONS,
+    STANCE_DENSE,
+    StanceFeatures,
+    stance_features,
+    term_rows,
+    term_spans,
+)
 from .linear import DENSE, Contribution, LinearModel
 from .model import stance_model
 from .tone import CombinedToneScorer
@@ -142,13 +149,21 @@ class LexiconStanceScorer(Scorer):
         self.density_limits = (named, unnamed)
         self.tone = CombinedToneScorer()
 
+    def score_many(self, sentences: Sequence[SentenceInput]) -> list[Score]:
+        """Score the sentences of a document; the models see them all in one batch."""
+        tones = self.tone.values(sentences)
+        found = [lexicon_cues(sentence) for sentence in sentences]
+        # No party and no lexicon cue: no stance, whatever the model would say, so it is not
+        # asked (a third or more of the sentences of a speech; see ``judge``).
+        asked = [i for i, s in enumerate(sentences) if found[i] or _party_in_view(s)]
+        features = [stance_features(sentences[i], found[i]) for i in asked]
+        scores = [Score(0.0, "neutral", (), {"tone": tone}) for tone in tones]
+        for i, feats, logits in zip(asked, features, self._logits(features), strict=True):
+            scores[i] = self._decide(sentences[i], found[i], feats, logits, tones[i]).score
+        return scores
+
     def score(self, sentence: SentenceInput) -> Score:
-        found = lexicon_cues(sentence)
-        if not found and not _party_in_view(sentence):
-            # No party and no lexicon cue: no stance, whatever the model would say, so it is
-            # not asked (a third or more of the sentences of a speech; see ``judge``).
-            return Score(0.0, "neutral", (), {"tone": self.tone.value(sentence)})
-        return self.judge(sentence, found).score
+        return self.score_many([sentence])[0]
 
     def judge(self, sentence: SentenceInput, found: tuple[Cue, ...] | None = None) -> Judgement:
         """The score of ``sentence`` with the features and prediction that produced it;
@@ -156,9 +171,28 @@ class LexiconStanceScorer(Scorer):
         if found is None:
             found = lexicon_cues(sentence)
         features = stance_features(sentence, found)
-        prediction = Prediction(softmax([0.0, *self.model.scores(features.counts, features.dense)]))
+        logits = self._logits([features])[0]
+        return self._decide(sentence, found, features, logits, self.tone.value(sentence))
+
+    def _logits(self, features: list[StanceFeatures]) -> list[list[float]]:
+        """The model's log-odds of the four polar classes against neutral, per sentence."""
+        model = self.model
+        rows = [term_rows(f.tokens, model.index) for f in features]
+        dense = [model.dense_vector(f.dense) for f in features]
+        return model.batch_scores(rows, dense).tolist()
+
+    def _decide(
+        self,
+        sentence: SentenceInput,
+        found: tuple[Cue, ...],
+        features: StanceFeatures,
+        logits: list[float],
+        tone: float,
+    ) -> Judgement:
+        """The label from the model's reading and the lexicon's rules (see the module)."""
+        prediction = Prediction(softmax([0.0, *logits]))
         label, best, value = prediction.label, prediction.best, prediction.value
-        details = {"tone": self.tone.value(sentence)}
+        details = {"tone": tone}
         details.update((f"p_{name}", p) for name, p in prediction.three.items())
         if label == "neutral" and found:
             density = cue_density(sentence.text, found)
@@ -199,10 +233,11 @@ class LexiconStanceScorer(Scorer):
         sign = 1.0 if label == "convergence" else -1.0
         taken = [(c.start, c.end) for c in found]
         by_span: dict[tuple[int, int], list[tuple[float, str]]] = {}
+        spans = term_spans(features)
         for effect, term in self.model.term_effects(features.counts, best - 1):
             if effect < LEARNED_MIN:
                 break
-            span = term_spans(features, term)
+            span = spans.get(term)
             if span is None:
                 continue
             if span in by_span:

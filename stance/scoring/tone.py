@@ -14,9 +14,12 @@ its output is the prediction divided by 4, clipped to [-1, 1].
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+
+import numpy as np
 
 from .base import Score, Scorer, SentenceInput, polarity_label
-from .features import negation_marked, tone_dense
+from .features import negation_marked_words, tone_dense
 from .model import tone_model
 
 TONE_THRESHOLD = 0.05
@@ -110,13 +113,30 @@ class CombinedToneScorer(Scorer):
     def __init__(self) -> None:
         self.model = tone_model()
 
+    def values(self, sentences: Sequence[SentenceInput]) -> list[float]:
+        """The tone of each sentence, the predicted rating over 4 clipped to [-1, 1]; the
+        sentences are scored together, in one batch."""
+        model = self.model
+        ratings = model.batch_scores(
+            [model.rows_of(negation_marked_words(s.text)) for s in sentences],
+            [model.dense_vector(tone_dense(s)) for s in sentences],
+        )
+        return np.clip(ratings[:, 0] / 4, -1.0, 1.0).tolist()
+
     def value(self, sentence: SentenceInput) -> float:
-        """The tone: the predicted rating over 4, clipped to [-1, 1]."""
-        rating = self.model.scores(negation_marked(sentence.text), tone_dense(sentence))[0]
-        return max(-1.0, min(1.0, rating / 4))
+        """The tone of one sentence (see :meth:`values`)."""
+        return self.values([sentence])[0]
+
+    def score_many(self, sentences: Sequence[SentenceInput]) -> list[Score]:
+        return [
+            Score(
+                value,
+                polarity_label(value, TONE_THRESHOLD, "positive", "negative"),
+                (),
+                {"vader": sentence.vader["compound"], "textblob": sentence.textblob[0]},
+            )
+            for sentence, value in zip(sentences, self.values(sentences), strict=True)
+        ]
 
     def score(self, sentence: SentenceInput) -> Score:
-        value = self.value(sentence)
-        label = polarity_label(value, TONE_THRESHOLD, "positive", "negative")
-        details = {"vader": sentence.vader["compound"], "textblob": sentence.textblob[0]}
-        return Score(value, label, (), details)
+        return self.score_many([sentence])[0]
