@@ -48,6 +48,7 @@ TRICKY = [
     "The END-OF-SENTENCE marker appears here.",
     "Annex D is attached, see Annex D.",
     "Mexico. On to o.O and o . O today.",
+    "Mexico. O Canada, and Annex D, too.",
     "A.. B... C.... Mr.. U.S..",
     "a.b. c.d.e. A.B.C",
     "N.q. n.q. MED. Med. Mil. mr. Mr",
@@ -158,7 +159,7 @@ def test_every_white_space_separates_words_and_ends_a_final_sigma(space):
 PIECES = st.sampled_from(
     [
         *"the peace war not no good bad very U.S. Mr. Mr e.g. etc. i.e. A. I x X D O o 8 3.5 "
-        "1,000 self-help don't it's can't won't I'm they'd isn't N'T ΟΔΟΣ straße".split(),
+        "so. 1,000 self-help don't it's can't won't I'm they'd isn't N'T ΟΔΟΣ straße".split(),
         *".,;:!?()[]{}`'\"@#$^&*+-|=~_“”‘’…—/%°<>♥\\",
         "...",
         "..",

@@ -1,5 +1,5 @@
-"""The words TextBlob's pattern sentiment analyser assesses in a text, found about five times
-faster than pattern's own tokenizer.
+"""The words TextBlob's pattern sentiment analyser assesses in a text, found about seven
+times faster than with pattern's own tokenizer.
 
 Why: for a string, ``sentiment(text)`` first runs pattern's ``find_tokens`` (about half its
 cost) and then assesses the lower-cased words of the result. ``sentiment`` also takes a list
@@ -10,14 +10,15 @@ How pattern splits a text (textblob 0.20.1, the analyser's default arguments): s
 curly quotes always stand alone and ``n't`` is cut from its verb; within each white-space
 separated chunk, the punctuation marks that lead it and those that trail it are split off
 one by one, and a trailing period too unless the chunk is an abbreviation (``U.S.``,
-``Mr.``, ``e.g.``); marks inside a chunk stay (``3.5``, ``U.S.-led``). One regular
-expression cuts the text into runs of plain words and those marks; the final ``split`` and
-``lower`` happen in one go over the joined pieces.
+``Mr.``, ``e.g.``); marks inside a chunk stay (``3.5``, ``U.S.-led``).
 
-The rare inputs this does not follow go to pattern's own tokenizer, so the result is always
-exactly the same: two or more periods ending a chunk (``...``), the literal text
-``END-OF-SENTENCE`` (pattern's paragraph marker), and anything pattern's ``(!)`` and emoticon
-rules could rewrite (such as ``: (`` or ``8 )``).
+Most sentences (about 83% of UN speech) have no marks but commas and periods ending words:
+those two are split off with ``str.replace``. The others are cut by one regular expression
+into runs of plain words and the marks pattern splits off; in both cases ``lower`` and
+``split`` run once over the whole. The rare inputs this does not follow go to pattern's own
+tokenizer, so the result is always exactly the same: two or more periods ending a chunk
+(``...``), the literal text ``END-OF-SENTENCE`` (pattern's paragraph marker), and anything
+pattern's ``(!)`` and emoticon rules could rewrite (such as ``: (`` or ``8 )``).
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ class _Rules:
     """The compiled expressions, built once from textblob's own punctuation, abbreviation,
     contraction and emoticon tables."""
 
+    beyond_commas_and_periods: re.Pattern[str]
     pieces: re.Pattern[str]
     trailing_dots: re.Pattern[str]
     rewritten: re.Pattern[str]
-    quotes: re.Pattern[str]
     contractions: tuple[tuple[str, str], ...]
     marker: str
     library: Callable[[str], list[str]]
@@ -57,10 +58,13 @@ def fast_words(text: str) -> list[str] | None:
     rules = _rules()
     if rules.marker in text:
         return None
-    if rules.quotes.search(text):
+    if not rules.beyond_commas_and_periods.search(text):
+        return text.replace(",", " ,").replace(".", " .").lower().split()
+    if "'" in text:
         for contraction, replacement in rules.contractions:
             text = text.replace(contraction, replacement)
-        for quote in QUOTES:
+    for quote in QUOTES:
+        if quote in text:
             text = text.replace(quote, f" {quote} ")
     if rules.trailing_dots.search(text):
         return None
@@ -99,15 +103,51 @@ def _rules() -> _Rules:
         )
     )
     return _Rules(
+        beyond_commas_and_periods=re.compile(
+            _beyond_commas_and_periods(marks, ABBREVIATIONS, EMOTICONS)
+        ),
         pieces=re.compile(pieces),
         trailing_dots=re.compile(rf"\.[{marks}]*\.[.{marks}]*(?:\s|\Z)"),
         rewritten=re.compile(
             _emoticons_or_sarcasm(e for faces in EMOTICONS.values() for e in faces)
         ),
-        quotes=re.compile(f"[{QUOTES}]"),
         contractions=tuple(replacements.items()),
         marker=EOS,
         library=sentiment.tokenizer,
+    )
+
+
+def _beyond_commas_and_periods(marks: str, abbreviations: Iterable[str], emoticons: dict) -> str:
+    """An expression that finds what a text needs beyond splitting off the commas and
+    periods: any other mark, quote or emoticon character; a comma or period that is not
+    the end of a word (``1,000``, ``3.5``, ``,,``) or a period that may end an abbreviation;
+    a hyphen that leads or trails a word; and the lone ``D`` of a spaced emoticon (``X D``;
+    a period split off always ends one of pattern's sentences, which it never glues across,
+    and ``o.``, the only other way to ``o.O``, is an initial). Every alternative starts with
+    a literal character, so the search skips quickly over the letters."""
+    special = (set(re.sub(r"\\(.)", r"\1", marks)) - set(",-")) | set(QUOTES)
+    special |= {c for faces in emoticons.values() for face in faces for c in face}
+    special -= {c for c in special if c.isalnum()} | set(",-.")
+    word_end = rf"(?<=[^\s.{marks}][.,])(?=\s|\Z)"
+    by_length: dict[int, list[str]] = {}
+    for abbreviation in abbreviations:
+        if abbreviation.endswith("."):
+            by_length.setdefault(len(abbreviation), []).append(re.escape(abbreviation))
+    maybe_abbreviation = [
+        r"(?<=(?<!\S)[A-Za-z]\.)",  # an initial
+        r"(?<=[A-Za-z]\.[A-Za-z]\.)",  # letters and periods (U.S.)
+        *(rf"(?<=(?<!\S)[A-Z][{CONSONANTS}]{{{n}}}\.)" for n in range(1, 6)),  # Mr., Mrs.
+        rf"(?<=[{CONSONANTS}]{{6}}\.)",
+        *(rf"(?<=(?<!\S)(?:{'|'.join(same)}))" for same in by_length.values()),
+    ]
+    return "|".join(
+        [
+            *(re.escape(c) for c in sorted(special)),
+            rf",(?!{word_end})",
+            rf"\.(?:(?!{word_end})|{'|'.join(maybe_abbreviation)})",
+            r"-(?:(?<!\S-)(?=\S)|(?<=\S-)(?!\S))",  # leading or trailing a word
+            r"D(?<=\sD)(?=[\s,.]|\Z)",
+        ]
     )
 
 
