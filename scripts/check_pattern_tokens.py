@@ -27,12 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
-from benchmark_throughput import (  # noqa: E402
-    corpus_folder,
-    read_documents,
-    speech_files,
-    spread,
-)
+from benchmark_throughput import corpus_folder, read_documents, speech_files, spread  # noqa: E402
 
 from stance.evaluate import read_directed_benchmark  # noqa: E402
 from stance.scoring.pattern_tokens import fast_words, library_words, pattern_words  # noqa: E402

@@ -4,8 +4,11 @@ path (not the fallback to pattern) answers the ordinary sentences."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +17,7 @@ from textblob._text import find_tokens, replacements
 from textblob.en import sentiment
 
 from stance.scoring.pattern_tokens import fast_words, library_words, pattern_words
+from stance.sentences import split_sentences
 
 TRICKY = [
     "",
@@ -193,3 +197,38 @@ def test_any_text_gives_the_same_words_as_pattern(text):
 @given(MIXED)
 def test_any_text_gives_the_same_sentiment(text):
     assert_same_sentiment(text)
+
+
+SPEECHES = {
+    "AAA_70_2015.txt": "Mr. President, we welcome the U.S.-led talks (at last). They don't "
+    "suffice: peace needs more... Our 1,000 delegates agree.\n\nWe thank you.",
+    "BBB_70_2015.txt": "The Assembly adopted resolution 60/1 in 2005; e.g. the summit outcome.",
+}
+
+
+def check_script(monkeypatch, tmp_path) -> tuple[ModuleType, list[str]]:
+    """The check script, imported as ``python scripts/check_pattern_tokens.py`` runs it, and
+    the arguments to run it on a small corpus of our own."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "scripts"))
+    for name, text in SPEECHES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    module = importlib.import_module("check_pattern_tokens")
+    return module, ["--corpus", str(tmp_path), "--sample", "0", "--repeats", "1"]
+
+
+def test_check_script_passes_when_every_sentence_agrees(monkeypatch, tmp_path, capsys):
+    module, args = check_script(monkeypatch, tmp_path)
+    assert module.main(args) == 0
+    out = capsys.readouterr().out
+    sentences = sum(len(split_sentences(text)) for text in SPEECHES.values())
+    assert f"2 speeches: {sentences} sentences checked, 0 mismatches" in out
+    assert "fast path:" in out and "µs per sentence" in out
+
+
+def test_check_script_fails_and_shows_a_mismatch(monkeypatch, tmp_path, capsys):
+    module, args = check_script(monkeypatch, tmp_path)
+    monkeypatch.setattr(module, "pattern_words", lambda text: text.lower().split())
+    assert module.main(args) == 1
+    out = capsys.readouterr().out
+    assert "mismatches" in out and "0 mismatches" not in out
+    assert "'We thank you.'" in out
