@@ -53,6 +53,7 @@ TRICKY = [
     "Annex D is attached, see Annex D.",
     "Mexico. On to o.O and o . O today.",
     "Mexico. O Canada, and Annex D, too.",
+    "Why?; Really;? Yes,; no?. Is it?\" ok; fine?' ,then ;this ?that a;b c?d",
     "A.. B... C.... Mr.. U.S..",
     "a.b. c.d.e. A.B.C",
     "N.q. n.q. MED. Med. Mil. mr. Mr",

@@ -1,5 +1,5 @@
-"""The words TextBlob's pattern sentiment analyser assesses in a text, found about seven
-times faster than with pattern's own tokenizer.
+"""The words TextBlob's pattern sentiment analyser assesses in a text, found about nine
+times faster than with pattern's own tokenizer (3 against 28 µs a UN sentence).
 
 Why: for a string, ``sentiment(text)`` first runs pattern's ``find_tokens`` (about half its
 cost) and then assesses the lower-cased words of the result. ``sentiment`` also takes a list
@@ -12,13 +12,15 @@ separated chunk, the punctuation marks that lead it and those that trail it are 
 one by one, and a trailing period too unless the chunk is an abbreviation (``U.S.``,
 ``Mr.``, ``e.g.``); marks inside a chunk stay (``3.5``, ``U.S.-led``).
 
-Most sentences (about 83% of UN speech) have no marks but commas and periods ending words:
-those two are split off with ``str.replace``. The others are cut by one regular expression
-into runs of plain words and the marks pattern splits off; in both cases ``lower`` and
-``split`` run once over the whole. The rare inputs this does not follow go to pattern's own
-tokenizer, so the result is always exactly the same: two or more periods ending a chunk
-(``...``), the literal text ``END-OF-SENTENCE`` (pattern's paragraph marker), and anything
-pattern's ``(!)`` and emoticon rules could rewrite (such as ``: (`` or ``8 )``).
+Once the quotes are spaced out, most sentences (91% of UN speech) have no other marks
+than commas, semicolons, question marks and periods ending words: those are split off with
+``str.replace``. The others are cut by one regular expression into runs of plain words and
+the marks pattern splits off; in both cases ``lower`` and ``split`` run once over the whole.
+
+The rare inputs this does not follow (0.3% of UN sentences) go to pattern's own tokenizer, so
+the result is always exactly the same: two or more periods ending a chunk (``...``), the
+literal text ``END-OF-SENTENCE`` (pattern's paragraph marker), and anything pattern's
+``(!)`` and emoticon rules could rewrite (such as ``: (`` or ``8 )``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 QUOTES = "“”‘’'\""
+WORD_ENDINGS = ",;?."  # the marks ending words that str.replace splits off
 CONSONANTS = "bcdfghjklmnpqrstvwxz"
 
 
@@ -37,7 +40,7 @@ class _Rules:
     """The compiled expressions, built once from textblob's own punctuation, abbreviation,
     contraction and emoticon tables."""
 
-    beyond_commas_and_periods: re.Pattern[str]
+    beyond_word_endings: re.Pattern[str]
     pieces: re.Pattern[str]
     trailing_dots: re.Pattern[str]
     rewritten: re.Pattern[str]
@@ -58,14 +61,16 @@ def fast_words(text: str) -> list[str] | None:
     rules = _rules()
     if rules.marker in text:
         return None
-    if not rules.beyond_commas_and_periods.search(text):
-        return text.replace(",", " ,").replace(".", " .").lower().split()
     if "'" in text:
         for contraction, replacement in rules.contractions:
             text = text.replace(contraction, replacement)
     for quote in QUOTES:
         if quote in text:
             text = text.replace(quote, f" {quote} ")
+    if not rules.beyond_word_endings.search(text):
+        for mark in WORD_ENDINGS:
+            text = text.replace(mark, f" {mark}")
+        return text.lower().split()
     if rules.trailing_dots.search(text):
         return None
     joined = " ".join(rules.pieces.findall(text))
@@ -103,9 +108,7 @@ def _rules() -> _Rules:
         )
     )
     return _Rules(
-        beyond_commas_and_periods=re.compile(
-            _beyond_commas_and_periods(marks, ABBREVIATIONS, EMOTICONS)
-        ),
+        beyond_word_endings=re.compile(_beyond_word_endings(marks, ABBREVIATIONS, EMOTICONS)),
         pieces=re.compile(pieces),
         trailing_dots=re.compile(rf"\.[{marks}]*\.[.{marks}]*(?:\s|\Z)"),
         rewritten=re.compile(
@@ -117,18 +120,20 @@ def _rules() -> _Rules:
     )
 
 
-def _beyond_commas_and_periods(marks: str, abbreviations: Iterable[str], emoticons: dict) -> str:
-    """An expression that finds what a text needs beyond splitting off the commas and
-    periods: any other mark, quote or emoticon character; a comma or period that is not
-    the end of a word (``1,000``, ``3.5``, ``,,``) or a period that may end an abbreviation;
-    a hyphen that leads or trails a word; and the lone ``D`` of a spaced emoticon (``X D``;
-    a period split off always ends one of pattern's sentences, which it never glues across,
-    and ``o.``, the only other way to ``o.O``, is an initial). Every alternative starts with
-    a literal character, so the search skips quickly over the letters."""
-    special = (set(re.sub(r"\\(.)", r"\1", marks)) - set(",-")) | set(QUOTES)
+def _beyond_word_endings(marks: str, abbreviations: Iterable[str], emoticons: dict) -> str:
+    """An expression that finds what a text with its quotes spaced out needs beyond
+    splitting off the :data:`WORD_ENDINGS` marks (quotes then stand alone, as words of their
+    own): any other mark or emoticon character; one of those marks that does not end a word
+    (``1,000``, ``3.5``, ``,,``, ``?!``) or a period that may end an abbreviation; a hyphen
+    that leads or trails a word; and the lone ``D`` of a spaced emoticon (``X D``; a period
+    split off always ends one of pattern's sentences, which it never glues across, and
+    ``o.``, the only other way to ``o.O``, is an initial). Every alternative starts with a
+    literal character, so the search skips quickly over the letters."""
+    special = set(re.sub(r"\\(.)", r"\1", marks))
     special |= {c for faces in emoticons.values() for face in faces for c in face}
-    special -= {c for c in special if c.isalnum()} | set(",-.")
-    word_end = rf"(?<=[^\s.{marks}][.,])(?=\s|\Z)"
+    special -= {c for c in special if c.isalnum()} | set(WORD_ENDINGS + "-" + QUOTES)
+    endings = re.escape(WORD_ENDINGS)
+    word_end = rf"(?<=[^\s.{marks}][{endings}])(?=\s|\Z)"
     by_length: dict[int, list[str]] = {}
     for abbreviation in abbreviations:
         if abbreviation.endswith("."):
@@ -143,7 +148,7 @@ def _beyond_commas_and_periods(marks: str, abbreviations: Iterable[str], emotico
     return "|".join(
         [
             *(re.escape(c) for c in sorted(special)),
-            rf",(?!{word_end})",
+            *(rf"{re.escape(c)}(?!{word_end})" for c in WORD_ENDINGS if c != "."),
             rf"\.(?:(?!{word_end})|{'|'.join(maybe_abbreviation)})",
             r"-(?:(?<!\S-)(?=\S)|(?<=\S-)(?!\S))",  # leading or trailing a word
             r"D(?<=\sD)(?=[\s,.]|\Z)",
