@@ -13,6 +13,7 @@ from types import ModuleType
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textblob._text import EMOTICONS as TEXTBLOB_EMOTICONS
 from textblob._text import find_tokens, replacements
 from textblob.en import sentiment
 
@@ -53,6 +54,9 @@ TRICKY = [
     "Annex D is attached, see Annex D.",
     "Mexico. On to o.O and o . O today.",
     "Mexico. O Canada, and Annex D, too.",
+    "Annex D; next",
+    "Is it X D?",
+    "8 - D; or 8 -D?",
     "Why?; Really;? Yes,; no?. Is it?\" ok; fine?' ,then ;this ?that a;b c?d",
     "A.. B... C.... Mr.. U.S..",
     "a.b. c.d.e. A.B.C",
@@ -183,6 +187,22 @@ CHARS = st.text(
 FACES = st.lists(
     st.tuples(st.sampled_from(list(":;=-()8xXDoO.'!<>3pP[]/\\*^°c")), GAPS), max_size=12
 ).map(lambda ps: "".join(a + b for a, b in ps))
+EMOTICONS = sorted({face for faces in TEXTBLOB_EMOTICONS.values() for face in faces} | {"(!)"})
+
+
+def spaced(face: str, spaces: list[bool]) -> str:
+    """The emoticon with a space after each character for which ``spaces`` says so."""
+    spaces = (spaces + [False] * len(face))[: len(face)]
+    return "".join(c + (" " if space else "") for c, space in zip(face, spaces, strict=True))
+
+
+# a whole emoticon, perhaps with spaces inside, after a word or mark and before another
+SPACED_FACE = st.builds(
+    lambda before, face, after: before + face + after,
+    st.sampled_from(["", " ", "Annex ", "so. ", "(", "no,", "U.S. ", "2:", "\n", "it's "]),
+    st.builds(spaced, st.sampled_from(EMOTICONS), st.lists(st.booleans(), max_size=5)),
+    st.sampled_from(["", " ", ",", ";", "?", ".", ")", "!", " x", "\n", "...", "'s"]),
+)
 SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -192,6 +212,13 @@ def test_any_text_gives_the_same_words_as_pattern(text):
     words = fast_words(text)
     assert words is None or words == reference(text)
     assert pattern_words(text) == reference(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(SPACED_FACE)
+def test_emoticons_glued_back_by_pattern_give_the_same_words(text):
+    words = fast_words(text)
+    assert words is None or words == reference(text)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

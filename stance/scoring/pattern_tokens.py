@@ -151,7 +151,7 @@ def _beyond_word_endings(marks: str, abbreviations: Iterable[str], emoticons: di
             *(rf"{re.escape(c)}(?!{word_end})" for c in WORD_ENDINGS if c != "."),
             rf"\.(?:(?!{word_end})|{'|'.join(maybe_abbreviation)})",
             r"-(?:(?<!\S-)(?=\S)|(?<=\S-)(?!\S))",  # leading or trailing a word
-            r"D(?<=\sD)(?=[\s,.]|\Z)",
+            rf"D(?<=\sD)(?=[\s{endings}]|\Z)",
         ]
     )
 
