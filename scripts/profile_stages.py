@@ -12,7 +12,10 @@ prints microseconds per sentence, the best of ``--repeats`` rounds:
 * VADER and TextBlob as the pipeline calls them (once per sentence, shared by the scorers);
 * the cue lexicon with its rules; the stance model's features and its weighted sum; the tone
   model (negation-marked words, features, weighted sum);
-* the stance scorer's whole ``score`` with the libraries and cues already computed.
+* the stance scorer's whole ``score_many`` with the libraries and cues already computed, and
+  building the result rows;
+* ``analyze`` again beside ``analyze`` without the learned models (see ``without_models``),
+  and the share of the time the models take: what the accuracy work costs.
 
     python scripts/profile_stages.py [--sample 40] [--repeats 3]
 """
@@ -30,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 from benchmark_throughput import (  # noqa: E402
     corpus_folder,
     read_documents,
@@ -38,13 +42,16 @@ from benchmark_throughput import (  # noqa: E402
 )
 
 import stance  # noqa: E402
+import stance.scoring.stance as stance_module  # noqa: E402
 from stance.analysis import SentenceResult  # noqa: E402
 from stance.scoring.base import SentenceInput  # noqa: E402
 from stance.scoring.features import (  # noqa: E402
+    StanceFeatures,
     negation_marked_words,
     stance_features,
     tone_dense,
 )
+from stance.scoring.linear import TermEffects  # noqa: E402
 from stance.scoring.stance import lexicon_cues  # noqa: E402
 
 
@@ -169,12 +176,54 @@ def main(argv: list[str] | None = None) -> int:
             - time_it(lambda: [scorer.score_many(doc) for doc in ready]),
         )
     )
+    whole = time_it(lambda: [analyzer.analyze(d) for d in docs])
+    with_models = ("analyze, whole (again, beside the next)", whole)
+    without = ("analyze without the learned models", time_it(without_models(analyzer, docs)))
+    rows += [
+        with_models,
+        without,
+        ("  the learned models' share, %", 100 * (1 - without[1] / whole)),
+    ]
     print(
         f"{len(docs)} speeches, {n:,} sentences; microseconds per sentence, best of {args.repeats}"
     )
     for label, value in rows:
         print(f"{label:<46} {value:7.1f}")
     return 0
+
+
+def without_models(analyzer: stance.Analyzer, docs: list) -> Callable[[], object]:
+    """``analyze`` with neither learned model: the tone is 0 and the stance model reads every
+    sentence as neutral without computing its features, so the cue lexicon's rules alone
+    decide (what the scorer was before the accuracy work). Timing only: the labels differ."""
+    scorer = analyzer.stance
+    neutral = [-50.0] * len(scorer.model.outputs)
+
+    def no_features(sentence: SentenceInput, cues: tuple) -> StanceFeatures:
+        keys = [*dict.fromkeys(m.key for m in sentence.mentions if m.kind != "venue"), None, None]
+        return StanceFeatures(first=keys[0], second=keys[1])
+
+    def no_logits(features: list) -> tuple:
+        empty = TermEffects([], [0] * (len(features) + 1), np.empty(0, int), np.empty((0, 4)))
+        return [neutral for _ in features], empty
+
+    def run() -> None:
+        patches = [
+            (scorer.tone, "values", lambda sentences: [0.0] * len(sentences)),
+            (scorer, "_logits", no_logits),
+            (stance_module, "stance_features", no_features),
+        ]
+        saved = [(target, name, getattr(target, name)) for target, name, _ in patches]
+        for target, name, value in patches:
+            setattr(target, name, value)
+        try:
+            for doc in docs:
+                analyzer.analyze(doc)
+        finally:
+            for target, name, value in saved:
+                setattr(target, name, value)
+
+    return run
 
 
 if __name__ == "__main__":

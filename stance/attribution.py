@@ -207,6 +207,8 @@ def _reporting_verb(
     ``lowered`` and ``words``, the sentence lower-cased and its words, when it is ASCII (the
     same offsets): then only the verbs it has are looked for, each where it is a whole run."""
     if lowered is not None and words is not None:
+        if _REPORTING_WORDS.isdisjoint(words):
+            return None  # most sentences
         found = sorted(
             (
                 m

@@ -27,24 +27,36 @@ def who(result):
     return (result.source, result.target, result.mutual)
 
 
-@pytest.mark.parametrize(
-    "sentence, expected",
-    [
-        ("Malik stressed that trade with the US must grow.", ("PAK", "USA", False)),
-        ("Noting the momentum, Blome asserted that ties were strong.", ("USA", "PAK", False)),
-        ("Islamabad rejected Washington's offer of help.", ("PAK", "USA", False)),
-        ("Washington urged Pakistan to do more against militancy.", ("USA", "PAK", False)),
-        ("Both sides emphasized the value of the talks.", ("PAK", "USA", True)),
-        ("The two countries signed a treaty.", ("PAK", "USA", True)),
-        ("Malik and Blome discussed energy.", ("PAK", "USA", True)),
-        ("Blome met with Malik in Islamabad.", ("USA", "PAK", True)),
-        ("The offer was rejected by Islamabad.", ("PAK", "USA", False)),
-        ("The storm hit the coast on Monday.", (None, None, False)),
-        ("The US pledged $100 million in flood relief to Pakistan.", ("USA", "PAK", False)),
-    ],
-)
+SINGLE = [
+    ("Malik stressed that trade with the US must grow.", ("PAK", "USA", False)),
+    ("Noting the momentum, Blome asserted that ties were strong.", ("USA", "PAK", False)),
+    ("Islamabad rejected Washington's offer of help.", ("PAK", "USA", False)),
+    ("Washington urged Pakistan to do more against militancy.", ("USA", "PAK", False)),
+    ("Both sides emphasized the value of the talks.", ("PAK", "USA", True)),
+    ("The two countries signed a treaty.", ("PAK", "USA", True)),
+    ("Malik and Blome discussed energy.", ("PAK", "USA", True)),
+    ("Blome met with Malik in Islamabad.", ("USA", "PAK", True)),
+    ("The offer was rejected by Islamabad.", ("PAK", "USA", False)),
+    ("The storm hit the coast on Monday.", (None, None, False)),
+    ("The US pledged $100 million in flood relief to Pakistan.", ("USA", "PAK", False)),
+    ('"We will not yield," said Malik after the talks.', ("PAK", "USA", False)),
+    ("We welcome the agreement with Pakistan.", (None, "PAK", False)),
+    ("The two sides and the region jointly welcomed it.", ("PAK", "USA", True)),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", SINGLE)
 def test_single_sentences(sentence, expected):
     (result,) = attribute_all(sentence)
+    assert who(result) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", SINGLE)
+def test_non_ascii_text_takes_the_full_path_to_the_same_result(sentence, expected):
+    # An ASCII sentence is first screened by its lower-cased words; any other character
+    # sends it through every pattern. A final "…" instead of "." changes nothing else.
+    assert sentence.endswith(".")
+    (result,) = attribute_all(sentence[:-1] + "…")
     assert who(result) == expected
 
 

@@ -227,4 +227,7 @@ def test_stage_profile_runs_on_a_folder_of_our_own(script, tmp_path, capsys):
     assert code == 0 and "2 speeches" in out
     rows = {k.strip(): v for k, v in (line.rsplit(maxsplit=1) for line in out.splitlines()[1:])}
     assert set(rows) >= {"analyze, whole", "VADER + TextBlob", "stance model weights"}
-    assert all(float(value) > 0 for value in rows.values())
+    share = float(rows.pop("the learned models' share, %"))
+    differences = ("sentence results, scores given",)  # one time minus another: may be < 0
+    assert all(float(value) > 0 for key, value in rows.items() if key not in differences)
+    assert -100 < share < 100

@@ -20,9 +20,12 @@ from stance.parties import Mention
 from stance.scoring import CueLexicon, SentenceInput
 from stance.scoring.features import (
     TONE_DENSE,
+    StanceFeatures,
+    TermIndex,
     masked_tokens,
     negation_marked,
     term_counts,
+    term_span,
     tone_dense,
 )
 from stance.scoring.linear import LinearModel
@@ -374,3 +377,88 @@ def test_what_states_do_to_each_other_is_their_stance(text, label):
     for states in ({}, dict.fromkeys(analyzer.parties.keys(), "PAK")):
         other = input_from_result(result, analyzer.lexicon, states)
         assert analyzer.stance.judge(other).score.label == "neutral"
+
+
+# Scoring a document's sentences together ------------------------------------------------
+
+TOKENS = st.lists(
+    st.sampled_from(["the", "talks", "accused", "of", "lies", "peace", "xyzzy", "entx"]),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TOKENS, TOKENS, TOKENS)
+def test_term_index_finds_the_rows_of_the_counted_terms(before, between, after):
+    # placeholders as masking writes them: enta first, entb only after it
+    tokens = [*before, "enta", *between, "entb", *after] if between else before + after
+    model = stance_model()
+    expected = sorted(model.rows(term_counts(tokens)))
+    assert sorted(TermIndex(model.index).rows(tokens)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(TOKENS, TOKENS)
+def test_a_term_is_found_where_it_first_occurs(before, after):
+    tokens = [*before, "enta", *after, "entb", "talks"]
+    feats = StanceFeatures(tokens=tokens)
+    feats.spans = [(i, i + 1) for i in range(len(tokens))]  # token i spans (i, i + 1)
+    for term in term_counts(tokens):
+        # the reference: the first place where the term's own list of terms has it
+        first = next(i for i in range(len(tokens)) if term in term_counts(tokens[: i + 1]))
+        span = term_span(feats, term)
+        assert span is not None and span[1] == first + 1, term
+    assert term_span(feats, "never seen") is None and term_span(feats, "post:xyzzy") is None
+
+
+def test_a_batch_gives_each_sentence_its_own_scores():
+    model = LinearModel.parse(TINY)
+    sentences = [({"good": 2, "bad": 1}, {"score": 0.5}), ({}, {}), ({"mid:good": 3}, {})]
+    batch = model.batch_scores(
+        [model.rows(counts) for counts, _ in sentences],
+        [model.dense_vector(dense) for _, dense in sentences],
+    )
+    for row, (counts, dense) in zip(batch.tolist(), sentences, strict=True):
+        assert row == pytest.approx(model.scores(counts, dense))
+
+
+def test_term_effects_of_a_batch_are_the_contributions():
+    model = LinearModel.parse(TINY)
+    counts = {"good": 3, "bad": 2, "mid:good": 1}
+    _, effects = model.batch([[], model.rows(counts)], [[0.0], [0.0]])
+    assert effects.largest(0, 0, -math.inf) == []
+    by_term = {c.feature: c.effects for c in model.contributions(counts, {})}
+    for output in (0, 1):
+        found = effects.largest(1, output, -math.inf)
+        assert [t for _, t in found] == sorted(by_term, key=lambda t: -by_term[t][output])
+        for effect, term in found:
+            assert effect == pytest.approx(by_term[term][output])
+        strong = effects.largest(1, output, 0.5)
+        assert strong == [(e, t) for e, t in found if e >= 0.5]
+
+
+def test_scoring_sentences_together_or_one_by_one_is_the_same():
+    analyzer = stance.Analyzer(PARTIES)
+    texts = [*SENTENCES, "No party here, and no cue either.", "We deplore the violence."]
+    scorer = LexiconStanceScorer()
+
+    def inputs():
+        return [input_from_result(analyzer.score_sentence(t), CueLexicon.builtin()) for t in texts]
+
+    together = scorer.score_many(inputs())
+    alone = [scorer.score(sentence) for sentence in inputs()]
+    for one, other in zip(together, alone, strict=True):  # sums in another order: approx
+        assert (one.label, one.attribution) == (other.label, other.attribution)
+        assert [c.term for c in one.cues] == [c.term for c in other.cues]
+        assert one.value == pytest.approx(other.value, abs=1e-12)
+        assert one.details == pytest.approx(other.details, abs=1e-12)
+    assert {s.label for s in together} >= {"convergence", "divergence", "neutral"}
+
+
+def test_a_tone_model_must_have_the_tone_features_in_order(monkeypatch):
+    import stance.scoring.tone as tone
+
+    swapped = LinearModel(["rating"], [0.0], {}, {"vader_pos": [1.0], "vader": [1.0]})
+    monkeypatch.setattr(tone, "tone_model", lambda: swapped)
+    with pytest.raises(ValueError, match="a tone model's dense features are vader, vader_pos"):
+        CombinedToneScorer()

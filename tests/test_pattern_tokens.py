@@ -18,6 +18,7 @@ from textblob._text import find_tokens, replacements
 from textblob.en import sentiment
 
 from stance.scoring.pattern_tokens import fast_words, library_words, pattern_words
+from stance.scoring.tone import textblob_analysis
 from stance.sentences import split_sentences
 
 TRICKY = [
@@ -86,10 +87,13 @@ def reference(text: str) -> list[str]:
 
 
 def assert_same_sentiment(text: str) -> None:
+    """The library's analyser on the string, against it on ``pattern_words`` and against
+    what stance uses (``textblob_analysis``: the loaded analyser read with plain lookups)."""
     expected = sentiment(text)
     got = sentiment(pattern_words(text))
     assert (got[0], got[1]) == (expected[0], expected[1])  # polarity, subjectivity
     assert got.assessments == expected.assessments
+    assert textblob_analysis(text) == (expected[0], expected[1], expected.assessments)
 
 
 def test_the_analyser_tokenizes_with_find_tokens_defaults():

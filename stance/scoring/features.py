@@ -95,11 +95,13 @@ class StanceFeatures:
     """The terms (with counts) and dense values of one sentence, and the parties it names.
 
     ``tokens`` are the masked words in order; ``spans`` (worked out when an explanation asks
-    for them) their character spans in the sentence, a placeholder spanning its mention.
+    for them) their character spans in the sentence, a placeholder spanning its mention;
+    ``rows``, the terms' rows in the stance model (set when it scores the sentence).
     """
 
     dense: dict[str, float] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
     first: str | None = None
     second: str | None = None
     text: str = ""
@@ -202,50 +204,95 @@ def term_counts(tokens: list[str]) -> dict[str, int]:
     )
 
 
-def term_rows(tokens: list[str], index: Mapping[str, int]) -> list[int]:
-    """The rows in ``index`` (a model's vocabulary) of the terms :func:`term_counts` counts,
-    each as often as it occurs: the same terms, found in one pass without counting them."""
-    get = index.get
-    rows: list[int] = []
-    add = rows.append
-    region = "pre:"
-    previous = None
-    for token in tokens:
-        row = get(token)
-        if row is not None:
-            add(row)
-        if previous is not None:
-            row = get(previous + " " + token)
-            if row is not None:
-                add(row)
-        previous = token
-        if token == FIRST:
-            region = "mid:" if region == "pre:" else region
-        elif token == SECOND:
-            region = "post:"
-        else:
-            row = get(region + token)
-            if row is not None:
-                add(row)
-    return rows
+_REGION_ROW = {"pre": 2, "mid": 3, "post": 4}  # where a word's tagged rows are in TermIndex
 
 
-def term_spans(feats: StanceFeatures) -> dict[str, tuple[int, int]]:
-    """The span of the first occurrence of each term (a word, pair or tagged word)."""
-    tokens, spans = feats.tokens, feats.spans
-    found: dict[str, tuple[int, int]] = {}
-    region = "pre:"
-    for i, token in enumerate(tokens):
-        found.setdefault(token, spans[i])
-        if i:
-            found.setdefault(f"{tokens[i - 1]} {token}", (spans[i - 1][0], spans[i][1]))
-        if token == FIRST:
-            region = "mid:" if region == "pre:" else region
-        elif token == SECOND:
-            region = "post:"
-        else:
-            found.setdefault(region + token, spans[i])
-    return found
+class TermIndex:
+    """A stance model's vocabulary arranged by word, so that the rows of a sentence's terms
+    (:func:`term_counts`' words, pairs and tagged words) are found with one lookup per word
+    and none of the terms is built as a string: a word the model never saw ends there."""
+
+    def __init__(self, index: Mapping[str, int]):
+        entries: dict[str, list[int]] = {}  # word -> [id, row, pre: row, mid: row, post: row]
+
+        def entry(word: str) -> list[int]:
+            return entries.setdefault(word, [len(entries), -1, -1, -1, -1])
+
+        pairs = []
+        for term, row in index.items():
+            region, tagged, word = term.partition(":")
+            left, paired, right = term.partition(" ")
+            if tagged:
+                entry(word)[_REGION_ROW[region]] = row
+            elif paired:
+                pairs.append((entry(left)[0], entry(right)[0], row))
+            else:
+                entry(term)[1] = row
+        entry(FIRST), entry(SECOND)  # they move the region on whether known or not
+        self._size = len(entries)
+        self._words = {word: tuple(values) for word, values in entries.items()}
+        self._pairs = {left * self._size + right: row for left, right, row in pairs}
+
+    def rows(self, tokens: list[str]) -> list[int]:
+        """The rows of the known terms of ``tokens``, each as often as it occurs."""
+        words, pairs, size = self._words.get, self._pairs.get, self._size
+        rows: list[int] = []
+        add = rows.append
+        region = 2  # index of the pre: row; 3 is mid:, 4 post:
+        previous = -1
+        for token in tokens:
+            found = words(token)
+            if found is None:
+                previous = -1
+                continue
+            word, row = found[0], found[1]
+            if row >= 0:
+                add(row)
+            if previous >= 0:
+                pair = pairs(previous * size + word)
+                if pair is not None:
+                    add(pair)
+            previous = word
+            if token == FIRST:
+                region = 3 if region == 2 else region
+            elif token == SECOND:
+                region = 4
+            elif (row := found[region]) >= 0:
+                add(row)
+        return rows
+
+
+def term_span(feats: StanceFeatures, term: str) -> tuple[int, int] | None:
+    """The span of the first occurrence of ``term`` (a word, pair or tagged word)."""
+    tokens = feats.tokens
+    found = _term_tokens(tokens, term)
+    if found is None:
+        return None
+    spans = feats.spans
+    return spans[found[0]][0], spans[found[1]][1]
+
+
+def _term_tokens(tokens: list[str], term: str) -> tuple[int, int] | None:
+    """The first and last token of the first occurrence of ``term``."""
+    region, tagged, word = term.partition(":")
+    try:
+        if tagged:
+            end = len(tokens)
+            first = tokens.index(FIRST) if FIRST in tokens else end
+            second = tokens.index(SECOND) if SECOND in tokens else end
+            low, high = {"pre": (0, first), "mid": (first, second), "post": (second, end)}[region]
+            at = tokens.index(word, low, high)
+            return at, at
+        left, paired, right = term.partition(" ")
+        if not paired:
+            at = tokens.index(term)
+            return at, at
+        at = tokens.index(left, 0, len(tokens) - 1)
+        while tokens[at + 1] != right:
+            at = tokens.index(left, at + 1, len(tokens) - 1)
+        return at, at + 1
+    except ValueError:
+        return None
 
 
 def stance_dense(sentence: SentenceInput, cues: tuple[Cue, ...]) -> dict[str, float]:
@@ -277,6 +324,11 @@ def stance_dense(sentence: SentenceInput, cues: tuple[Cue, ...]) -> dict[str, fl
 
 def tone_dense(sentence: SentenceInput) -> dict[str, float]:
     """The dense tone features (see ``TONE_DENSE``)."""
+    return dict(zip(TONE_DENSE, tone_values(sentence), strict=True))
+
+
+def tone_values(sentence: SentenceInput) -> list[float]:
+    """The values of the dense tone features, in the order of ``TONE_DENSE``."""
     vader = sentence.vader
     valences = sentence.vader_valences
     polarity, subjectivity = sentence.textblob
@@ -290,25 +342,25 @@ def tone_dense(sentence: SentenceInput) -> dict[str, float]:
             cue_pos += cue.effect
         else:
             cue_neg += cue.effect
-    return {
-        "vader": vader["compound"],
-        "vader_pos": vader["pos"],
-        "vader_neg": vader["neg"],
-        "textblob": polarity,
-        "subjectivity": subjectivity,
-        "polar_subjective": polarity * subjectivity,
-        "valence_pos": math.tanh(sum(positive) / 4),
-        "valence_neg": math.tanh(sum(negative) / 4),
-        "valence_max": max(positive, default=0.0),
-        "valence_min": min(negative, default=0.0),
-        "words_pos": len(positive) / (n + 1),
-        "words_neg": len(negative) / (n + 1),
-        "cues_pos": math.tanh(cue_pos / 5),
-        "cues_neg": math.tanh(cue_neg / 5),
-        "assessments": float(len(assessments)),
-        "assessment_mean": sum(a[1] for a in assessments) / (len(assessments) + 1),
-        "length": n / 30,
-    }
+    return [
+        vader["compound"],
+        vader["pos"],
+        vader["neg"],
+        polarity,
+        subjectivity,
+        polarity * subjectivity,
+        math.tanh(sum(positive) / 4),
+        math.tanh(sum(negative) / 4),
+        max(positive, default=0.0),
+        min(negative, default=0.0),
+        len(positive) / (n + 1),
+        len(negative) / (n + 1),
+        math.tanh(cue_pos / 5),
+        math.tanh(cue_neg / 5),
+        float(len(assessments)),
+        sum(a[1] for a in assessments) / (len(assessments) + 1),
+        n / 30,
+    ]
 
 
 def negation_marked(text: str) -> dict[str, int]:

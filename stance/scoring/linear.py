@@ -53,6 +53,34 @@ class Contribution:
     effects: tuple[float, ...]
 
 
+@dataclass(frozen=True)
+class TermEffects:
+    """What each known term of each sentence of a batch added to each output: sentence
+    ``i``'s terms are ``terms[bounds[i]:bounds[i + 1]]``, their effects the same rows of
+    ``effects`` (one column per output)."""
+
+    names: list[str]
+    bounds: list[int]
+    terms: np.ndarray
+    effects: np.ndarray
+
+    def largest(self, sentence: int, output: int, minimum: float) -> list[tuple[float, str]]:
+        """Sentence ``sentence``'s terms that added at least ``minimum`` to ``output``, as
+        (effect, term), largest first."""
+        low, high = self.bounds[sentence], self.bounds[sentence + 1]
+        column = self.effects[low:high, output]
+        kept = np.nonzero(column >= minimum)[0]
+        names = self.names
+        found = [
+            (effect, names[term])
+            for effect, term in zip(
+                column[kept].tolist(), self.terms[low:high][kept].tolist(), strict=True
+            )
+        ]
+        found.sort(reverse=True)
+        return found
+
+
 class LinearModel:
     """A model file, loaded: outputs, intercept, TF-IDF vocabulary and dense weights.
 
@@ -112,14 +140,18 @@ class LinearModel:
         """The outputs of many sentences at once, one row each: given each sentence's term
         rows (a term as often as it occurs, see :meth:`rows`) and dense vector (see
         :meth:`dense_vector`)."""
+        return self.batch(rows, dense)[0]
+
+    def batch(
+        self, rows: Sequence[Sequence[int]], dense: Sequence[Sequence[float]]
+    ) -> tuple[np.ndarray, TermEffects]:
+        """:meth:`batch_scores`, and what each term of each sentence added to each output."""
         count = len(rows)
         out = np.tile(np.array(self.intercept), (count, 1))
         if self.dense_names and count:
             out += np.asarray(dense, dtype=float).reshape(count, -1) @ self.dense_weights
         lengths = [len(r) for r in rows]
         flat = np.fromiter(itertools.chain.from_iterable(rows), np.int64, sum(lengths))
-        if not flat.size:
-            return out
         size, blocks = len(self.names), len(self.blocks)
         sentence = np.repeat(np.arange(count, dtype=np.int64), lengths)
         keys, repeats = np.unique(sentence * size + flat, return_counts=True)
@@ -131,7 +163,8 @@ class LinearModel:
         effects = self.weights[term] * values[:, None]
         for j in range(out.shape[1]):
             out[:, j] += np.bincount(sentence, effects[:, j], minlength=count)
-        return out
+        bounds = np.searchsorted(sentence, np.arange(count + 1)).tolist()
+        return out, TermEffects(self.names, bounds, term, effects)
 
     def scores(self, counts: Mapping[str, int], dense: Mapping[str, float]) -> list[float]:
         """The outputs for one sentence's term counts and dense feature values."""
@@ -146,14 +179,6 @@ class LinearModel:
         blocks = self.block_of[rows]
         squares = np.bincount(blocks, values * values, minlength=len(self.blocks))
         return terms, rows, values / np.sqrt(squares[blocks])
-
-    def term_effects(self, counts: Mapping[str, int], output: int) -> list[tuple[float, str]]:
-        """What each known term added to one output, as (effect, term), largest first: the
-        same numbers as :meth:`contributions` for that output, without building them all."""
-        terms, rows, values = self._normalised(counts)
-        effects = list(zip((values * self.weights[rows, output]).tolist(), terms, strict=True))
-        effects.sort(reverse=True)
-        return effects
 
     def contributions(
         self, counts: Mapping[str, int], dense: Mapping[str, float]

@@ -43,11 +43,11 @@ from .features import (
     REGIONS,
     STANCE_DENSE,
     StanceFeatures,
+    TermIndex,
     stance_features,
-    term_rows,
-    term_spans,
+    term_span,
 )
-from .linear import DENSE, Contribution, LinearModel
+from .linear import DENSE, Contribution, LinearModel, TermEffects
 from .model import stance_model
 from .tone import CombinedToneScorer
 
@@ -74,26 +74,29 @@ _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
+class Reading:
+    """The model's log-odds for one sentence of a batch, and where its terms' effects are."""
+
+    logits: list[float]
+    effects: TermEffects
+    place: int
+
+
 class Prediction:
-    """The model's probabilities of the five classes (``CLASSES`` order)."""
+    """The model's probabilities of the five classes (``CLASSES`` order), and what follows
+    from them: the three labels' probabilities (directions summed), the label, the value."""
 
-    probabilities: tuple[float, ...]
+    __slots__ = ("label", "probabilities", "three")
 
-    @cached_property
-    def three(self) -> dict[str, float]:
-        """P(neutral), P(convergence), P(divergence), summed over directions."""
-        p = self.probabilities
-        return {"neutral": p[0], "convergence": p[1] + p[2], "divergence": p[3] + p[4]}
+    def __init__(self, probabilities: tuple[float, ...]):
+        p = self.probabilities = probabilities
+        self.three = {"neutral": p[0], "convergence": p[1] + p[2], "divergence": p[3] + p[4]}
+        self.label = max(LABELS, key=self.three.__getitem__)
 
     @property
     def value(self) -> float:
-        three = self.three
-        return three["convergence"] - three["divergence"]
-
-    @cached_property
-    def label(self) -> str:
-        three = self.three
-        return max(LABELS, key=three.__getitem__)
+        """P(convergence) - P(divergence)."""
+        return self.three["convergence"] - self.three["divergence"]
 
     @property
     def best(self) -> int:
@@ -148,9 +151,11 @@ class LexiconStanceScorer(Scorer):
         named, unnamed = (self.model.settings.get(k, math.inf) for k in DENSITY_SETTINGS)
         self.density_limits = (named, unnamed)
         self.tone = CombinedToneScorer()
+        self.terms = TermIndex(self.model.index)
 
     def score_many(self, sentences: Sequence[SentenceInput]) -> list[Score]:
         """Score the sentences of a document; the models see them all in one batch."""
+        SentenceInput.prepare(sentences)
         tones = self.tone.values(sentences)
         found = [lexicon_cues(sentence) for sentence in sentences]
         # No party and no lexicon cue: no stance, whatever the model would say, so it is not
@@ -158,8 +163,10 @@ class LexiconStanceScorer(Scorer):
         asked = [i for i, s in enumerate(sentences) if found[i] or _party_in_view(s)]
         features = [stance_features(sentences[i], found[i]) for i in asked]
         scores = [Score(0.0, "neutral", (), {"tone": tone}) for tone in tones]
-        for i, feats, logits in zip(asked, features, self._logits(features), strict=True):
-            scores[i] = self._decide(sentences[i], found[i], feats, logits, tones[i]).score
+        logits, effects = self._logits(features)
+        for place, (i, feats) in enumerate(zip(asked, features, strict=True)):
+            reading = Reading(logits[place], effects, place)
+            scores[i] = self._decide(sentences[i], found[i], feats, reading, tones[i]).score
         return scores
 
     def score(self, sentence: SentenceInput) -> Score:
@@ -171,26 +178,30 @@ class LexiconStanceScorer(Scorer):
         if found is None:
             found = lexicon_cues(sentence)
         features = stance_features(sentence, found)
-        logits = self._logits([features])[0]
-        return self._decide(sentence, found, features, logits, self.tone.value(sentence))
+        logits, effects = self._logits([features])
+        reading = Reading(logits[0], effects, 0)
+        return self._decide(sentence, found, features, reading, self.tone.value(sentence))
 
-    def _logits(self, features: list[StanceFeatures]) -> list[list[float]]:
-        """The model's log-odds of the four polar classes against neutral, per sentence."""
-        model = self.model
-        rows = [term_rows(f.tokens, model.index) for f in features]
+    def _logits(self, features: list[StanceFeatures]) -> tuple[list[list[float]], TermEffects]:
+        """The model's log-odds of the four polar classes against neutral, per sentence, and
+        what each term added to them."""
+        model, terms = self.model, self.terms
+        for feats in features:
+            feats.rows = terms.rows(feats.tokens)
         dense = [model.dense_vector(f.dense) for f in features]
-        return model.batch_scores(rows, dense).tolist()
+        logits, effects = model.batch([f.rows for f in features], dense)
+        return logits.tolist(), effects
 
     def _decide(
         self,
         sentence: SentenceInput,
         found: tuple[Cue, ...],
         features: StanceFeatures,
-        logits: list[float],
+        reading: Reading,
         tone: float,
     ) -> Judgement:
         """The label from the model's reading and the lexicon's rules (see the module)."""
-        prediction = Prediction(softmax([0.0, *logits]))
+        prediction = Prediction(softmax([0.0, *reading.logits]))
         label, best, value = prediction.label, prediction.best, prediction.value
         details = {"tone": tone}
         details.update((f"p_{name}", p) for name, p in prediction.three.items())
@@ -211,7 +222,7 @@ class LexiconStanceScorer(Scorer):
             label, value = "neutral", 0.0
         cues = found
         if label != "neutral":
-            learned = self._learned(sentence.text, features, best, label, found)
+            learned = self._learned(sentence.text, features, reading, best, label, found)
             cues = tuple(sorted(found + learned, key=_position))
             if self.require_cue and not any(_supports(cue, label) for cue in cues):
                 label, cues = "neutral", found
@@ -223,6 +234,7 @@ class LexiconStanceScorer(Scorer):
         self,
         text: str,
         features: StanceFeatures,
+        reading: Reading,
         best: int,
         label: str,
         found: tuple[Cue, ...],
@@ -233,11 +245,8 @@ class LexiconStanceScorer(Scorer):
         sign = 1.0 if label == "convergence" else -1.0
         taken = [(c.start, c.end) for c in found]
         by_span: dict[tuple[int, int], list[tuple[float, str]]] = {}
-        spans = term_spans(features)
-        for effect, term in self.model.term_effects(features.counts, best - 1):
-            if effect < LEARNED_MIN:
-                break
-            span = spans.get(term)
+        for effect, term in reading.effects.largest(reading.place, best - 1, LEARNED_MIN):
+            span = term_span(features, term)
             if span is None:
                 continue
             if span in by_span:

@@ -3,7 +3,9 @@
 Both libraries are loaded once per process and run once per sentence: VADER's per-word
 valences are kept from the same pass that gives its compound score, and TextBlob's pattern
 analyser is called directly (``TextBlob(text).sentiment`` rebuilds a namedtuple class on
-every call and costs about a fifth more for the same numbers).
+every call and costs about twice as much for the same numbers), on the words its tokenizer
+would find, found by :func:`~stance.scoring.pattern_tokens.pattern_words` in a tenth of
+the time (the same polarity, subjectivity and assessments).
 
 The ``tone`` scorer is a small ridge regression (``data/tone_model.tsv``, rebuilt by
 ``scripts/train_tone_model.py``) over interpretable features of both libraries and the cue
@@ -19,8 +21,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from .base import Score, Scorer, SentenceInput, polarity_label
-from .features import negation_marked_words, tone_dense
+from .features import TONE_DENSE, negation_marked_words, tone_values
 from .model import tone_model
+from .pattern_tokens import pattern_words
 
 TONE_THRESHOLD = 0.05
 
@@ -42,9 +45,24 @@ def _vader():
 
 @functools.cache
 def _pattern():
+    """TextBlob's pattern analyser, its lexicon loaded and read with plain dictionary
+    lookups. pattern keeps the lexicon in a lazily loaded dictionary whose ``in`` and ``[]``
+    go through a Python method that checks for the load on every word, even once loaded:
+    half of the analyser's time on a sentence. This copy of the loaded analyser runs the
+    library's own code on the library's own lexicon, so its results are the same."""
     from textblob.en import sentiment
 
-    return sentiment
+    if not dict.__len__(sentiment):
+        sentiment.load()
+
+    class Loaded(type(sentiment)):  # type: ignore[misc]
+        __contains__ = dict.__contains__
+        __getitem__ = dict.__getitem__
+
+    loaded = Loaded.__new__(Loaded)
+    dict.update(loaded, sentiment)
+    loaded.__dict__.update(sentiment.__dict__)
+    return loaded
 
 
 def vader_analysis(text: str) -> tuple[dict[str, float], list[float]]:
@@ -55,8 +73,9 @@ def vader_analysis(text: str) -> tuple[dict[str, float], list[float]]:
 
 
 def textblob_analysis(text: str) -> tuple[float, float, list]:
-    """TextBlob's (pattern) polarity in [-1, 1], subjectivity in [0, 1] and assessments."""
-    score = _pattern()(text)
+    """TextBlob's (pattern) polarity in [-1, 1], subjectivity in [0, 1] and assessments,
+    given the words its tokenizer would find (see :mod:`stance.scoring.pattern_tokens`)."""
+    score = _pattern()(pattern_words(text))
     return float(score[0]), float(score[1]), score.assessments
 
 
@@ -67,10 +86,7 @@ def english_words() -> frozenset[str]:
 
 @functools.cache
 def _english_words() -> frozenset[str]:
-    pattern = _pattern()
-    if not dict.__len__(pattern):
-        pattern.load()
-    return frozenset(_vader().lexicon) | frozenset(dict.keys(pattern))
+    return frozenset(_vader().lexicon) | frozenset(dict.keys(_pattern()))
 
 
 class VaderScorer(Scorer):
@@ -112,6 +128,8 @@ class CombinedToneScorer(Scorer):
 
     def __init__(self) -> None:
         self.model = tone_model()
+        if self.model.dense_names != tuple(TONE_DENSE):
+            raise ValueError(f"a tone model's dense features are {', '.join(TONE_DENSE)}")
 
     def values(self, sentences: Sequence[SentenceInput]) -> list[float]:
         """The tone of each sentence, the predicted rating over 4 clipped to [-1, 1]; the
@@ -119,7 +137,7 @@ class CombinedToneScorer(Scorer):
         model = self.model
         ratings = model.batch_scores(
             [model.rows_of(negation_marked_words(s.text)) for s in sentences],
-            [model.dense_vector(tone_dense(s)) for s in sentences],
+            [tone_values(s) for s in sentences],
         )
         return np.clip(ratings[:, 0] / 4, -1.0, 1.0).tolist()
 
