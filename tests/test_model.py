@@ -103,6 +103,8 @@ def test_malformed_model_files_name_the_line(text, message):
 
 def test_builtin_models_are_loaded_once():
     assert stance_model() is stance_model() and tone_model() is tone_model()
+    # an analyzer per party set (stance.score_sentence) must not rebuild the word index
+    assert LexiconStanceScorer().terms is LexiconStanceScorer().terms
     assert stance_model().outputs == CLASSES[1:]
     assert re.fullmatch(r"m[0-9a-f]{10}", model_version())
 

@@ -30,6 +30,7 @@ or a third party speaking.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -151,7 +152,7 @@ class LexiconStanceScorer(Scorer):
         named, unnamed = (self.model.settings.get(k, math.inf) for k in DENSITY_SETTINGS)
         self.density_limits = (named, unnamed)
         self.tone = CombinedToneScorer()
-        self.terms = TermIndex(self.model.index)
+        self.terms = term_index(self.model)
 
     def score_many(self, sentences: Sequence[SentenceInput]) -> list[Score]:
         """Score the sentences of a document; the models see them all in one batch."""
@@ -296,6 +297,13 @@ class LexiconStanceScorer(Scorer):
         if best in (1, 3):
             return Attribution(first, second, False, "model")
         return Attribution(second, first, False, "model")
+
+
+@functools.cache
+def term_index(model: LinearModel) -> TermIndex:
+    """A model's vocabulary arranged by word, built once per model (every analyzer shares
+    the built-in one)."""
+    return TermIndex(model.index)
 
 
 def cue_density(text: str, cues: tuple[Cue, ...]) -> float:
