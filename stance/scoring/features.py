@@ -14,7 +14,9 @@ Tone (see :mod:`stance.scoring.tone`): VADER's per-word valences, TextBlob's ass
 cue lexicon's effects, and the words with negation marked ("not good" gives ``not_good``).
 
 Both training scripts call these same functions, so a model sees at run time exactly what it
-was trained on.
+was trained on. At run time the stance model's rows are found by :class:`TermIndex`, one
+lookup per word, without building the terms; the tests hold it to :func:`term_counts`, which
+training counts with.
 """
 
 from __future__ import annotations
