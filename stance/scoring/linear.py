@@ -62,6 +62,7 @@ class TermEffects:
     names: list[str]
     bounds: list[int]
     terms: np.ndarray
+    values: np.ndarray  # each term's TF-IDF value, normalised within its block
     effects: np.ndarray
 
     def largest(self, sentence: int, output: int, minimum: float) -> list[tuple[float, str]]:
@@ -123,8 +124,7 @@ class LinearModel:
 
     def rows(self, counts: Mapping[str, int]) -> list[int]:
         """The rows of the known terms of ``counts``, each repeated as often as counted."""
-        index = self.index
-        return [index[t] for t, n in counts.items() if t in index for _ in range(n)]
+        return self.rows_of(term for term, n in counts.items() for _ in range(n))
 
     def rows_of(self, terms: Iterable[str]) -> list[int]:
         """The rows of the known ones of ``terms`` (repeats kept), in order."""
@@ -164,37 +164,32 @@ class LinearModel:
         for j in range(out.shape[1]):
             out[:, j] += np.bincount(sentence, effects[:, j], minlength=count)
         bounds = np.searchsorted(sentence, np.arange(count + 1)).tolist()
-        return out, TermEffects(self.names, bounds, term, effects)
+        return out, TermEffects(self.names, bounds, term, values, effects)
 
     def scores(self, counts: Mapping[str, int], dense: Mapping[str, float]) -> list[float]:
         """The outputs for one sentence's term counts and dense feature values."""
         return self.batch_scores([self.rows(counts)], [self.dense_vector(dense)])[0].tolist()
 
-    def _normalised(self, counts: Mapping[str, int]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The known terms of ``counts``, their rows, and their TF-IDF values normalised
-        within each block."""
-        terms = [term for term in counts if term in self.index]
-        rows = np.array([self.index[term] for term in terms], dtype=np.int64)
-        values = self.idf[rows] * (1.0 + np.log(np.array([counts[t] for t in terms], float)))
-        blocks = self.block_of[rows]
-        squares = np.bincount(blocks, values * values, minlength=len(self.blocks))
-        return terms, rows, values / np.sqrt(squares[blocks])
-
     def contributions(
         self, counts: Mapping[str, int], dense: Mapping[str, float]
     ) -> list[Contribution]:
         """Every term and feature that moved the outputs, with what it added to each."""
-        terms, rows, values = self._normalised(counts)
-        out = [
-            Contribution(self.blocks[block], term, value, tuple(value * w for w in weights))
-            for term, block, value, weights in zip(
-                terms,
-                self.block_of[rows].tolist(),
-                values.tolist(),
-                self.weights[rows].tolist(),
+        _, batch = self.batch([self.rows(counts)], [self.dense_vector(dense)])
+        found = dict(
+            zip(
+                batch.terms.tolist(),
+                zip(batch.values.tolist(), batch.effects.tolist(), strict=True),
                 strict=True,
             )
-        ]
+        )
+        out = []
+        for term in counts:  # in the order given
+            row = self.index.get(term)
+            if row is not None:
+                value, effects = found[row]
+                out.append(
+                    Contribution(self.blocks[self.block_of[row]], term, value, tuple(effects))
+                )
         for name, weights in zip(self.dense_names, self.dense_weights.tolist(), strict=True):
             value = dense.get(name)
             if value:
