@@ -204,7 +204,8 @@ def without_models(analyzer: stance.Analyzer, docs: list) -> Callable[[], object
         return StanceFeatures(first=keys[0], second=keys[1])
 
     def no_logits(features: list) -> tuple:
-        empty = TermEffects([], [0] * (len(features) + 1), np.empty(0, int), np.empty((0, 4)))
+        bounds = [0] * (len(features) + 1)
+        empty = TermEffects([], bounds, np.empty(0, int), np.empty(0), np.empty((0, 4)))
         return [neutral for _ in features], empty
 
     def run() -> None:
