@@ -15,7 +15,9 @@ prints microseconds per sentence, the best of ``--repeats`` rounds:
 * the stance scorer's whole ``score_many`` with the libraries and cues already computed, and
   building the result rows;
 * ``analyze`` again beside ``analyze`` without the learned models (see ``without_models``),
-  and the share of the time the models take: what the accuracy work costs.
+  and the share of the time the models take: what the accuracy work costs; then the same
+  for ``analyze`` with each document's JSONL lines written out, as ``stance score`` does
+  (the models' labels and cues also make the output longer).
 
     python scripts/profile_stages.py [--sample 40] [--repeats 3]
 """
@@ -44,12 +46,13 @@ from benchmark_throughput import (  # noqa: E402
 import stance  # noqa: E402
 import stance.scoring.stance as stance_module  # noqa: E402
 from stance.analysis import SentenceResult  # noqa: E402
+from stance.cli import jsonl_text  # noqa: E402
 from stance.scoring.base import SentenceInput  # noqa: E402
 from stance.scoring.features import (  # noqa: E402
     StanceFeatures,
     negation_marked_words,
     stance_features,
-    tone_dense,
+    tone_values,
 )
 from stance.scoring.linear import TermEffects  # noqa: E402
 from stance.scoring.stance import lexicon_cues  # noqa: E402
@@ -159,10 +162,10 @@ def main(argv: list[str] | None = None) -> int:
             time_it(lambda: [negation_marked_words(s.text) for s in sentences]),
         )
     )
-    rows.append(("        tone features", time_it(lambda: [tone_dense(s) for s in sentences])))
+    rows.append(("        tone features", time_it(lambda: [tone_values(s) for s in sentences])))
     model = tone.model
     marked = [[model.rows_of(negation_marked_words(s.text)) for s in doc] for doc in ready]
-    dense = [[model.dense_vector(tone_dense(s)) for s in doc] for doc in ready]
+    dense = [[tone_values(s) for s in doc] for doc in ready]
     rows.append(
         (
             "        tone weights",
@@ -176,26 +179,36 @@ def main(argv: list[str] | None = None) -> int:
             - time_it(lambda: [scorer.score_many(doc) for doc in ready]),
         )
     )
-    whole = time_it(lambda: [analyzer.analyze(d) for d in docs])
-    with_models = ("analyze, whole (again, beside the next)", whole)
-    without = ("analyze without the learned models", time_it(without_models(analyzer, docs)))
-    rows += [
-        with_models,
-        without,
-        ("  the learned models' share, %", 100 * (1 - without[1] / whole)),
-    ]
+
+    def analyze_all() -> None:
+        for doc in docs:
+            analyzer.analyze(doc)
+
+    def score_to_jsonl() -> None:
+        for doc in docs:
+            jsonl_text(analyzer.analyze(doc))
+
+    for label, work in (("analyze", analyze_all), ("analyze and JSONL lines", score_to_jsonl)):
+        whole = time_it(work)
+        without = time_it(without_models(analyzer, work))
+        rows += [
+            (f"{label}, whole", whole),
+            (f"{label}, without the learned models", without),
+            ("  the learned models' share, %", 100 * (1 - without / whole)),
+        ]
     print(
         f"{len(docs)} speeches, {n:,} sentences; microseconds per sentence, best of {args.repeats}"
     )
     for label, value in rows:
-        print(f"{label:<46} {value:7.1f}")
+        print(f"{label:<50} {value:7.1f}")
     return 0
 
 
-def without_models(analyzer: stance.Analyzer, docs: list) -> Callable[[], object]:
-    """``analyze`` with neither learned model: the tone is 0 and the stance model reads every
-    sentence as neutral without computing its features, so the cue lexicon's rules alone
-    decide (what the scorer was before the accuracy work). Timing only: the labels differ."""
+def without_models(analyzer: stance.Analyzer, work: Callable[[], None]) -> Callable[[], None]:
+    """``work`` (which runs ``analyzer``) with neither learned model: the tone is 0 and the
+    stance model reads every sentence as neutral without computing its features, so the cue
+    lexicon's rules alone decide (what the scorer was before the accuracy work). Timing only:
+    the labels differ."""
     scorer = analyzer.stance
     neutral = [-50.0] * len(scorer.model.outputs)
 
@@ -218,8 +231,7 @@ def without_models(analyzer: stance.Analyzer, docs: list) -> Callable[[], object
         for target, name, value in patches:
             setattr(target, name, value)
         try:
-            for doc in docs:
-                analyzer.analyze(doc)
+            work()
         finally:
             for target, name, value in saved:
                 setattr(target, name, value)

@@ -19,18 +19,27 @@ from stance.cli import cli
 from stance.parties import Mention
 from stance.scoring import CueLexicon, SentenceInput
 from stance.scoring.features import (
+    NEGATORS,
     TONE_DENSE,
     StanceFeatures,
     TermIndex,
     masked_tokens,
     negation_marked,
+    negation_marked_words,
+    stance_features,
     term_counts,
     term_span,
     tone_dense,
 )
 from stance.scoring.linear import LinearModel
 from stance.scoring.model import STANCE_FILE, model_version, stance_model, tone_model
-from stance.scoring.stance import CLASSES, LexiconStanceScorer, input_from_result, softmax
+from stance.scoring.stance import (
+    CLASSES,
+    LexiconStanceScorer,
+    input_from_result,
+    lexicon_cues,
+    softmax,
+)
 from stance.scoring.tone import CombinedToneScorer, vader_analysis
 
 PARTIES = {"PAK": ["Pakistan", "Islamabad"], "IND": ["India", "New Delhi"]}
@@ -190,6 +199,34 @@ def test_negation_marks_three_words_within_the_clause():
     assert counts["not_mind"] == 1 and counts["don't"] == 1 and "not_but" not in counts
 
 
+def marked_reference(text: str) -> list[str]:
+    """negation_marked_words as first written: every token, marked one by one."""
+    words, reach = [], 0
+    for word in re.findall(r"[a-z]+(?:'[a-z]+)?|[.,;:!?]", text.lower().replace("’", "'")):
+        if len(word) == 1 and not word.isalpha():
+            reach = 0
+            continue
+        if word in NEGATORS or word.endswith("n't"):
+            reach = 3
+        elif reach:
+            word, reach = "not_" + word, reach - 1
+        if len(word) > 1:
+            words.append(word)
+    return words
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "I", "no", "not", "don’t", "isn't", "good", "x'y", "é", "b2"])
+        | st.text(alphabet="ab'’n t.,;!?-Ä", max_size=6),
+        max_size=14,
+    ).map(" ".join)
+)
+def test_negation_marked_words_match_the_token_by_token_reference(text):
+    assert negation_marked_words(text) == marked_reference(text)
+
+
 def test_vader_single_pass_gives_the_plain_scores():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -297,6 +334,21 @@ def test_a_sentence_dense_with_cues_is_read_by_the_lexicon():
     assert loose.value == pytest.approx(math.tanh(density))
 
 
+def test_a_stance_model_reads_its_own_dense_features_in_its_own_order():
+    extra = "dense\ttextblob\t-\t2\t0\t0\t-1\ndense\tvader\t-\t0.5\t1\t-3\t0\n"
+    model = LinearModel.parse(stance_model_text(1.0) + extra)
+    scorer = LexiconStanceScorer(model)
+    result = stance.score_sentence("Pakistan warmly thanked India for its help.", parties=PARTIES)
+    sentence = input_from_result(result, CueLexicon.builtin())
+    features = stance_features(sentence, lexicon_cues(sentence))
+    logits, _ = scorer._logits([features])
+    assert features.dense["vader"] and features.dense["textblob"]
+    assert logits[0] == pytest.approx(model.scores(features.counts, features.dense))
+    unknown = LinearModel.parse(stance_model_text(1.0) + "dense\tsunspots\t-\t1\t1\t1\t1\n")
+    with pytest.raises(ValueError, match="sunspots"):
+        LexiconStanceScorer(unknown)
+
+
 def test_tone_alone_needs_a_party_or_a_cue():
     r = stance.score_sentence("It was a wonderful, sunny, delightful day.", parties=PARTIES)
     assert r.label == "neutral" and r.cues == ()
@@ -389,14 +441,26 @@ TOKENS = st.lists(
 )
 
 
+# placeholders as masking writes them: enta first, entb only after it
+MASKED = st.builds(
+    lambda before, between, after: (
+        [*before, "enta", *between, "entb", *after] if between else before + after
+    ),
+    TOKENS,
+    TOKENS,
+    TOKENS,
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(TOKENS, TOKENS, TOKENS)
-def test_term_index_finds_the_rows_of_the_counted_terms(before, between, after):
-    # placeholders as masking writes them: enta first, entb only after it
-    tokens = [*before, "enta", *between, "entb", *after] if between else before + after
+@given(st.lists(MASKED, max_size=4))
+def test_term_index_finds_the_rows_of_the_counted_terms(sentences):
     model = stance_model()
-    expected = sorted(model.rows(term_counts(tokens)))
-    assert sorted(TermIndex(model.index).rows(tokens)) == expected
+    sentence, rows = TermIndex(model.index).rows(sentences)
+    for i, tokens in enumerate(sentences):
+        expected = sorted(model.rows(term_counts(tokens)))
+        assert sorted(rows[sentence == i].tolist()) == expected
+    assert set(sentence.tolist()) <= set(range(len(sentences)))
 
 
 @settings(max_examples=200, deadline=None)

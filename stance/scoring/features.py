@@ -25,10 +25,12 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
+
+import numpy as np
 
 from .base import Cue, SentenceInput
 
@@ -90,24 +92,30 @@ TONE_DENSE: dict[str, str] = {
 NEGATORS = frozenset("not no never n't nor without hardly cannot".split())
 NEGATION_REACH = 3
 _TONE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[.,;:!?]")
+# The words of _TONE_WORD longer than one character, found directly: no negator, no marking.
+_TONE_TERM = re.compile(r"[a-z]{2,}(?:'[a-z]+)?|[a-z]'[a-z]+")
 
 
 @dataclass
 class StanceFeatures:
     """The terms (with counts) and dense values of one sentence, and the parties it names.
 
-    ``tokens`` are the masked words in order; ``spans`` (worked out when an explanation asks
-    for them) their character spans in the sentence, a placeholder spanning its mention;
-    ``rows``, the terms' rows in the stance model (set when it scores the sentence).
+    ``values`` are the dense features in the order of ``STANCE_DENSE``; ``tokens`` the masked
+    words in order; ``spans`` (worked out when an explanation asks for them) their character
+    spans in the sentence, a placeholder spanning its mention.
     """
 
-    dense: dict[str, float] = field(default_factory=dict)
+    values: list[float] = field(default_factory=lambda: [0.0] * len(STANCE_DENSE))
     tokens: list[str] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
     first: str | None = None
     second: str | None = None
     text: str = ""
     mentions: tuple = ()
+
+    @cached_property
+    def dense(self) -> dict[str, float]:
+        """The dense features by name, zero values left out."""
+        return {name: value for name, value in zip(STANCE_DENSE, self.values, strict=True) if value}
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -123,10 +131,10 @@ class StanceFeatures:
 
 def stance_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> StanceFeatures:
     """Terms and dense values of ``sentence``, given its lexicon cues after every rule."""
-    feats = StanceFeatures(text=sentence.text, mentions=sentence.mentions)
-    feats.first, feats.second = masked_tokens(sentence.text, sentence.mentions, feats.tokens)
-    feats.dense = stance_dense(sentence, cues)
-    return feats
+    text, mentions = sentence.text, sentence.mentions
+    tokens: list[str] = []
+    first, second = masked_tokens(text, mentions, tokens)
+    return StanceFeatures(stance_values(sentence, cues), tokens, first, second, text, mentions)
 
 
 def masked_tokens(
@@ -206,62 +214,84 @@ def term_counts(tokens: list[str]) -> dict[str, int]:
     )
 
 
-_REGION_ROW = {"pre": 2, "mid": 3, "post": 4}  # where a word's tagged rows are in TermIndex
+_REGIONS = ("pre", "mid", "post")
 
 
 class TermIndex:
-    """A stance model's vocabulary arranged by word, so that the rows of a sentence's terms
-    (:func:`term_counts`' words, pairs and tagged words) are found with one lookup per word
-    and none of the terms is built as a string: a word the model never saw ends there."""
+    """A stance model's vocabulary arranged by word, so that the rows of the terms of a batch
+    of sentences (:func:`term_counts`' words, pairs and tagged words) are found with one
+    dictionary lookup per word and array operations, without building any term as a string:
+    a word the model never saw ends there."""
 
     def __init__(self, index: Mapping[str, int]):
-        entries: dict[str, list[int]] = {}  # word -> [id, row, pre: row, mid: row, post: row]
-
-        def entry(word: str) -> list[int]:
-            return entries.setdefault(word, [len(entries), -1, -1, -1, -1])
-
-        pairs = []
+        ids: dict[str, int] = {}
+        tagged: list[tuple[int, int, int]] = []  # (word id, region, row)
+        words: list[tuple[int, int]] = []  # (word id, row)
+        pairs: list[tuple[int, int, int]] = []  # (left id, right id, row)
+        for term in (FIRST, SECOND):  # they move the region on whether known or not
+            ids.setdefault(term, len(ids))
         for term, row in index.items():
-            region, tagged, word = term.partition(":")
-            left, paired, right = term.partition(" ")
-            if tagged:
-                entry(word)[_REGION_ROW[region]] = row
-            elif paired:
-                pairs.append((entry(left)[0], entry(right)[0], row))
+            region, is_tagged, word = term.partition(":")
+            left, is_pair, right = term.partition(" ")
+            if is_tagged:
+                tagged.append((ids.setdefault(word, len(ids)), _REGIONS.index(region), row))
+            elif is_pair:
+                left_id = ids.setdefault(left, len(ids))
+                pairs.append((left_id, ids.setdefault(right, len(ids)), row))
             else:
-                entry(term)[1] = row
-        entry(FIRST), entry(SECOND)  # they move the region on whether known or not
-        self._size = len(entries)
-        self._words = {word: tuple(values) for word, values in entries.items()}
-        self._pairs = {left * self._size + right: row for left, right, row in pairs}
+                words.append((ids.setdefault(term, len(ids)), row))
+        self._ids = ids
+        self._unknown = size = len(ids)  # the id of every other word
+        self._word_rows = np.full(size + 1, -1, dtype=np.int64)
+        self._tagged_rows = np.full((size + 1, len(_REGIONS)), -1, dtype=np.int64)
+        for word_id, word_row in words:
+            self._word_rows[word_id] = word_row
+        for word_id, region_index, tagged_row in tagged:
+            self._tagged_rows[word_id, region_index] = tagged_row
+        keys = np.array([left * (size + 1) + right for left, right, _ in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        self._pair_keys = keys[order]
+        self._pair_rows = np.array([row for _, _, row in pairs], dtype=np.int64)[order]
 
-    def rows(self, tokens: list[str]) -> list[int]:
-        """The rows of the known terms of ``tokens``, each as often as it occurs."""
-        words, pairs, size = self._words.get, self._pairs.get, self._size
-        rows: list[int] = []
-        add = rows.append
-        region = 2  # index of the pre: row; 3 is mid:, 4 post:
-        previous = -1
-        for token in tokens:
-            found = words(token)
-            if found is None:
-                previous = -1
-                continue
-            word, row = found[0], found[1]
-            if row >= 0:
-                add(row)
-            if previous >= 0:
-                pair = pairs(previous * size + word)
-                if pair is not None:
-                    add(pair)
-            previous = word
-            if token == FIRST:
-                region = 3 if region == 2 else region
-            elif token == SECOND:
-                region = 4
-            elif (row := found[region]) >= 0:
-                add(row)
-        return rows
+    def rows(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the known terms of each sentence's tokens, each as often as it occurs,
+        as two arrays in no particular order: the sentence (its place in ``sentences``) of each
+        row, and the row."""
+        lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
+        total = int(lengths.sum())
+        ids = np.fromiter(
+            map(self._ids.get, chain.from_iterable(sentences), repeat(self._unknown)),
+            np.int64,
+            total,
+        )
+        sentence = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+        starts = np.cumsum(lengths) - lengths
+        known = ids != self._unknown
+        # words
+        word_rows = self._word_rows[ids]
+        # pairs: two known words in a row within one sentence
+        after = np.ones(total, dtype=bool)
+        after[starts[lengths > 0]] = False
+        paired = np.nonzero(after[1:] & known[1:] & known[:-1])[0] + 1
+        keys = ids[paired - 1] * (self._unknown + 1) + ids[paired]
+        at = np.minimum(np.searchsorted(self._pair_keys, keys), len(self._pair_keys) - 1)
+        hit = self._pair_keys[at] == keys if len(self._pair_keys) else np.zeros(len(keys), bool)
+        # tagged words: the region is moved on by the placeholders before the word
+        first, second = ids == self._ids[FIRST], ids == self._ids[SECOND]
+        seen_first = _seen_before(first, starts, lengths)
+        seen_second = _seen_before(second, starts, lengths)
+        region = np.where(seen_second, 2, np.where(seen_first, 1, 0))
+        tagged_rows = np.where(first | second, -1, self._tagged_rows[ids, region])
+        all_sentences = np.concatenate((sentence, sentence[paired[hit]], sentence))
+        all_rows = np.concatenate((word_rows, self._pair_rows[at[hit]], tagged_rows))
+        kept = all_rows >= 0
+        return all_sentences[kept], all_rows[kept]
+
+
+def _seen_before(marks: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """For each token, whether a marked token comes before it in its own sentence."""
+    counted = np.concatenate(([0], np.cumsum(marks)))  # marked tokens before, whole batch
+    return counted[:-1] > np.repeat(counted[starts], lengths)
 
 
 def term_span(feats: StanceFeatures, term: str) -> tuple[int, int] | None:
@@ -297,31 +327,32 @@ def _term_tokens(tokens: list[str], term: str) -> tuple[int, int] | None:
         return None
 
 
-def stance_dense(sentence: SentenceInput, cues: tuple[Cue, ...]) -> dict[str, float]:
-    """The dense stance features (see ``STANCE_DENSE``); zero values are left out."""
-    sums: dict[str, float] = {}
+_GROUP_COLUMN = {group: 2 * i for i, group in enumerate(GROUPS)}  # its _pos; _neg is next
+
+
+def stance_values(sentence: SentenceInput, cues: tuple[Cue, ...]) -> list[float]:
+    """The values of the dense stance features, in the order of ``STANCE_DENSE``."""
+    sums = [0.0] * (2 * len(GROUPS))
     modified = 0
     for cue in cues:
         group = _GROUP_OF.get(cue.category) or (
             "cooperation_verbal" if cue.weight > 0 else "conflict_verbal"
         )
-        name = group + ("_pos" if cue.effect > 0 else "_neg")
-        sums[name] = sums.get(name, 0.0) + cue.effect / 10
+        sums[_GROUP_COLUMN[group] + (cue.effect <= 0)] += cue.effect / 10
         if cue.modifiers:
             modified += 1
-    dense = {name: math.tanh(total) for name, total in sums.items() if total}
-    if modified:
-        dense["modified"] = math.tanh(modified)
     vader = sentence.vader
     polarity, subjectivity = sentence.textblob
-    dense["vader"] = vader["compound"]
-    dense["vader_pos"] = vader["pos"]
-    dense["vader_neg"] = vader["neg"]
-    dense["textblob"] = polarity
-    dense["subjectivity"] = subjectivity
-    if cues:
-        dense["cues"] = min(len(cues), 5) / 5
-    return dense
+    return [
+        *map(math.tanh, sums),
+        math.tanh(modified),
+        vader["compound"],
+        vader["pos"],
+        vader["neg"],
+        polarity,
+        subjectivity,
+        min(len(cues), 5) / 5,
+    ]
 
 
 def tone_dense(sentence: SentenceInput) -> dict[str, float]:
@@ -374,9 +405,11 @@ def negation_marked_words(text: str) -> list[str]:
     """The lower-case words of ``text`` in order, a word within three after a negator
     ("not", "never", "n't" ...) written ``not_word``; punctuation ends the reach."""
     low = text.lower().replace("’", "'")
+    if "n't" not in low:
+        words = _TONE_TERM.findall(low)
+        if NEGATORS.isdisjoint(words):
+            return words
     tokens = _TONE_WORD.findall(low)
-    if "n't" not in low and NEGATORS.isdisjoint(tokens):
-        return [t for t in tokens if len(t) > 1]
     words = []
     reach = 0
     for word in tokens:

@@ -146,15 +146,22 @@ class LinearModel:
         self, rows: Sequence[Sequence[int]], dense: Sequence[Sequence[float]]
     ) -> tuple[np.ndarray, TermEffects]:
         """:meth:`batch_scores`, and what each term of each sentence added to each output."""
-        count = len(rows)
+        lengths = [len(r) for r in rows]
+        sentence = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+        flat = np.fromiter(itertools.chain.from_iterable(rows), np.int64, sum(lengths))
+        return self.batch_of(sentence, flat, dense)
+
+    def batch_of(
+        self, sentence: np.ndarray, rows: np.ndarray, dense: Sequence[Sequence[float]] | np.ndarray
+    ) -> tuple[np.ndarray, TermEffects]:
+        """:meth:`batch`, given the rows of all the sentences' terms as one array and the
+        sentence (0 .. one less than the length of ``dense``) of each in another."""
+        count = len(dense)
         out = np.tile(np.array(self.intercept), (count, 1))
         if self.dense_names and count:
             out += np.asarray(dense, dtype=float).reshape(count, -1) @ self.dense_weights
-        lengths = [len(r) for r in rows]
-        flat = np.fromiter(itertools.chain.from_iterable(rows), np.int64, sum(lengths))
         size, blocks = len(self.names), len(self.blocks)
-        sentence = np.repeat(np.arange(count, dtype=np.int64), lengths)
-        keys, repeats = np.unique(sentence * size + flat, return_counts=True)
+        keys, repeats = np.unique(sentence * size + rows, return_counts=True)
         sentence, term = np.divmod(keys, size)
         values = (1.0 + np.log(repeats)) * self.idf[term]
         group = sentence * blocks + self.block_of[term]

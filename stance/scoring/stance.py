@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..attribution import Attribution
 from .base import Cue, Score, Scorer, SentenceInput
 from .features import (
@@ -151,6 +153,10 @@ class LexiconStanceScorer(Scorer):
         self.require_cue = require_cue
         named, unnamed = (self.model.settings.get(k, math.inf) for k in DENSITY_SETTINGS)
         self.density_limits = (named, unnamed)
+        unknown = set(self.model.dense_names) - set(STANCE_DENSE)
+        if unknown:
+            raise ValueError(f"no such dense stance feature: {', '.join(sorted(unknown))}")
+        self.dense_columns = [list(STANCE_DENSE).index(n) for n in self.model.dense_names]
         self.tone = CombinedToneScorer()
         self.terms = term_index(self.model)
 
@@ -186,11 +192,11 @@ class LexiconStanceScorer(Scorer):
     def _logits(self, features: list[StanceFeatures]) -> tuple[list[list[float]], TermEffects]:
         """The model's log-odds of the four polar classes against neutral, per sentence, and
         what each term added to them."""
-        model, terms = self.model, self.terms
-        for feats in features:
-            feats.rows = terms.rows(feats.tokens)
-        dense = [model.dense_vector(f.dense) for f in features]
-        logits, effects = model.batch([f.rows for f in features], dense)
+        model = self.model
+        sentence, rows = self.terms.rows([f.tokens for f in features])
+        values = np.array([f.values for f in features], dtype=float)
+        dense = values.reshape(len(features), len(STANCE_DENSE))[:, self.dense_columns]
+        logits, effects = model.batch_of(sentence, rows, dense)
         return logits.tolist(), effects
 
     def _decide(
