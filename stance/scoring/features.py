@@ -200,18 +200,26 @@ def _original_span(offsets: list[int], span: tuple[int, int]) -> tuple[int, int]
 def term_counts(tokens: list[str]) -> dict[str, int]:
     """Counts of every term: words, word pairs, and words tagged by region (before the first
     party, between the first and the second, after the second)."""
-    end = len(tokens)
-    first = tokens.index(FIRST) if FIRST in tokens else end
-    second = tokens.index(SECOND) if SECOND in tokens else end
+    bounds = _region_bounds(tokens)
+    pre, mid, post = (tokens[low:high] for low, high in bounds.values())
     return Counter(
         chain(
             tokens,
             map(" ".join, pairwise(tokens)),
-            ["pre:" + t for t in tokens[:first]],
-            ["mid:" + t for t in tokens[first:second] if t != FIRST],
-            ["post:" + t for t in tokens[second:] if t != FIRST and t != SECOND],
+            ["pre:" + t for t in pre],
+            ["mid:" + t for t in mid if t != FIRST],
+            ["post:" + t for t in post if t != FIRST and t != SECOND],
         )
     )
+
+
+def _region_bounds(tokens: list[str]) -> dict[str, tuple[int, int]]:
+    """Where each region of ``tokens`` starts and ends: before the first party (``pre``), from
+    it to the second (``mid``), from the second on (``post``)."""
+    end = len(tokens)
+    first = tokens.index(FIRST) if FIRST in tokens else end
+    second = tokens.index(SECOND) if SECOND in tokens else end
+    return {"pre": (0, first), "mid": (first, second), "post": (second, end)}
 
 
 _REGIONS = ("pre", "mid", "post")
@@ -309,11 +317,7 @@ def _term_tokens(tokens: list[str], term: str) -> tuple[int, int] | None:
     region, tagged, word = term.partition(":")
     try:
         if tagged:
-            end = len(tokens)
-            first = tokens.index(FIRST) if FIRST in tokens else end
-            second = tokens.index(SECOND) if SECOND in tokens else end
-            low, high = {"pre": (0, first), "mid": (first, second), "post": (second, end)}[region]
-            at = tokens.index(word, low, high)
+            at = tokens.index(word, *_region_bounds(tokens)[region])
             return at, at
         left, paired, right = term.partition(" ")
         if not paired:
