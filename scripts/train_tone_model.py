@@ -4,7 +4,7 @@
 Why: plain VADER, TextBlob and their mixes stay near r = 0.50 with the human ratings of
 newspaper sentences. A small ridge regression over interpretable features of both libraries
 and the cue lexicon (``stance.scoring.features.tone_dense``) plus negation-marked words
-(``negation_marked``: "not good" gives ``not_good``) does better. The only ratings at hand
+(``negation_marked_words``: "not good" gives ``not_good``) does better. The only ratings at hand
 are the NYT editorial dev set, so the model is fitted on the same sentences it is measured
 on. To keep the figure honest this script reports two numbers:
 
@@ -31,6 +31,7 @@ import argparse
 import csv
 import itertools
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from model_files import have_sklearn, save_checked  # noqa: E402
 
 from stance.scoring import CueLexicon, SentenceInput  # noqa: E402
-from stance.scoring.features import TONE_DENSE, negation_marked, tone_dense  # noqa: E402
+from stance.scoring.features import TONE_DENSE, negation_marked_words, tone_dense  # noqa: E402
 from stance.scoring.linear import LinearModel  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -64,9 +65,10 @@ class Rows:
         self.texts = [r[2] for r in table]
         self.ratings = np.array([float(r[1]) for r in table])
         self.groups = np.array([r[0].split("_")[0] for r in table])
-        features = [tone_dense(SentenceInput(t, lexicon)) for t in self.texts]
-        self.dense = np.array([[f[name] for name in TONE_DENSE] for f in features])
-        self.words = [negation_marked(t) for t in self.texts]
+        sentences = [SentenceInput(t, lexicon) for t in self.texts]
+        dense = map(tone_dense, sentences)
+        self.dense = np.array([[f[name] for name in TONE_DENSE] for f in dense])
+        self.words = [Counter(negation_marked_words(s.pattern_words)) for s in sentences]
 
 
 def expand(counts: dict[str, int]) -> list[str]:

@@ -93,7 +93,8 @@ def assert_same_sentiment(text: str) -> None:
     got = sentiment(pattern_words(text))
     assert (got[0], got[1]) == (expected[0], expected[1])  # polarity, subjectivity
     assert got.assessments == expected.assessments
-    assert textblob_analysis(text) == (expected[0], expected[1], expected.assessments)
+    words = pattern_words(text)
+    assert textblob_analysis(text) == (expected[0], expected[1], expected.assessments, words)
 
 
 def test_the_analyser_tokenizes_with_find_tokens_defaults():

@@ -107,20 +107,26 @@ class SentenceInput:
         return self._vader[1]
 
     @cached_property
-    def _textblob(self) -> tuple[float, float, list]:
+    def _textblob(self) -> tuple[float, float, list, list[str]]:
         from .tone import textblob_analysis
 
         return textblob_analysis(self.text)
 
     @property
     def textblob(self) -> tuple[float, float]:
-        polarity, subjectivity, _ = self._textblob
+        polarity, subjectivity, _, _ = self._textblob
         return polarity, subjectivity
 
     @property
     def textblob_assessments(self) -> list:
         """TextBlob's assessments: (words, polarity, subjectivity, label) per phrase."""
         return self._textblob[2]
+
+    @property
+    def pattern_words(self) -> list[str]:
+        """The lower-cased words and marks TextBlob's analyser read, in order (see
+        :mod:`~stance.scoring.pattern_tokens`): the tone model reads them too."""
+        return self._textblob[3]
 
     @cached_property
     def cue_matches(self) -> list[CueMatch]:

@@ -72,11 +72,13 @@ def vader_analysis(text: str) -> tuple[dict[str, float], list[float]]:
     return scores, scores.pop("valences")
 
 
-def textblob_analysis(text: str) -> tuple[float, float, list]:
+def textblob_analysis(text: str) -> tuple[float, float, list, list[str]]:
     """TextBlob's (pattern) polarity in [-1, 1], subjectivity in [0, 1] and assessments,
-    given the words its tokenizer would find (see :mod:`stance.scoring.pattern_tokens`)."""
-    score = _pattern()(pattern_words(text))
-    return float(score[0]), float(score[1]), score.assessments
+    given the words its tokenizer would find (see :mod:`stance.scoring.pattern_tokens`), and
+    those words."""
+    words = pattern_words(text)
+    score = _pattern()(words)
+    return float(score[0]), float(score[1]), score.assessments, words
 
 
 def english_words() -> frozenset[str]:
@@ -136,7 +138,7 @@ class CombinedToneScorer(Scorer):
         sentences are scored together, in one batch."""
         model = self.model
         ratings = model.batch_scores(
-            [model.rows_of(negation_marked_words(s.text)) for s in sentences],
+            [model.rows_of(negation_marked_words(s.pattern_words)) for s in sentences],
             [tone_values(s) for s in sentences],
         )
         return np.clip(ratings[:, 0] / 4, -1.0, 1.0).tolist()
