@@ -56,7 +56,7 @@ from stance.scoring.features import (  # noqa: E402
     StanceFeatures,
     negation_marked_words,
     stance_features,
-    tone_values,
+    tone_matrix,
 )
 from stance.scoring.linear import TermEffects  # noqa: E402
 from stance.scoring.stance import lexicon_cues  # noqa: E402
@@ -169,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
             time_it(lambda: [negation_marked_words(s.pattern_words) for s in sentences]),
         )
     )
-    rows.append(("        tone features", time_it(lambda: [tone_values(s) for s in sentences])))
+    rows.append(("        tone features", time_it(lambda: [tone_matrix(doc) for doc in ready])))
     model = tone.model
     marked = [[model.rows_of(negation_marked_words(s.pattern_words)) for s in doc] for doc in ready]
-    dense = [[tone_values(s) for s in doc] for doc in ready]
+    dense = [tone_matrix(doc) for doc in ready]
     rows.append(
         (
             "        tone weights",

@@ -3,7 +3,7 @@
 
 Why: plain VADER, TextBlob and their mixes stay near r = 0.50 with the human ratings of
 newspaper sentences. A small ridge regression over interpretable features of both libraries
-and the cue lexicon (``stance.scoring.features.tone_dense``) plus negation-marked words
+and the cue lexicon (``stance.scoring.features.tone_matrix``) plus negation-marked words
 (``negation_marked_words``: "not good" gives ``not_good``) does better. The only ratings at hand
 are the NYT editorial dev set, so the model is fitted on the same sentences it is measured
 on. To keep the figure honest this script reports two numbers:
@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from model_files import have_sklearn, save_checked  # noqa: E402
 
 from stance.scoring import CueLexicon, SentenceInput  # noqa: E402
-from stance.scoring.features import TONE_DENSE, negation_marked_words, tone_dense  # noqa: E402
+from stance.scoring.features import TONE_DENSE, negation_marked_words, tone_matrix  # noqa: E402
 from stance.scoring.linear import LinearModel  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -66,8 +66,7 @@ class Rows:
         self.ratings = np.array([float(r[1]) for r in table])
         self.groups = np.array([r[0].split("_")[0] for r in table])
         sentences = [SentenceInput(t, lexicon) for t in self.texts]
-        dense = map(tone_dense, sentences)
-        self.dense = np.array([[f[name] for name in TONE_DENSE] for f in dense])
+        self.dense = tone_matrix(sentences)
         self.words = [Counter(negation_marked_words(s.pattern_words)) for s in sentences]
 
 

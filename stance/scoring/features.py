@@ -363,44 +363,70 @@ def stance_values(sentence: SentenceInput, cues: tuple[Cue, ...]) -> list[float]
 
 
 def tone_dense(sentence: SentenceInput) -> dict[str, float]:
-    """The dense tone features (see ``TONE_DENSE``)."""
-    return dict(zip(TONE_DENSE, tone_values(sentence), strict=True))
+    """The dense tone features of one sentence, by name (see ``TONE_DENSE``)."""
+    return dict(zip(TONE_DENSE, tone_matrix([sentence])[0].tolist(), strict=True))
 
 
-def tone_values(sentence: SentenceInput) -> list[float]:
-    """The values of the dense tone features, in the order of ``TONE_DENSE``."""
+def tone_matrix(sentences: Sequence[SentenceInput]) -> np.ndarray:
+    """The dense tone features of many sentences, a row each in the order of ``TONE_DENSE``:
+    VADER's per-word valences are summed and counted for the whole batch at once."""
+    count = len(sentences)
+    valences = [s.vader_valences for s in sentences]
+    lengths = np.fromiter(map(len, valences), np.int64, count)
+    flat = np.fromiter(chain.from_iterable(valences), float, int(lengths.sum()))
+    owner = np.repeat(np.arange(count), lengths)
+    positive, negative = np.maximum(flat, 0.0), np.minimum(flat, 0.0)
+    strongest, weakest = np.zeros(count), np.zeros(count)
+    np.maximum.at(strongest, owner, positive)
+    np.minimum.at(weakest, owner, negative)
+    per = np.array([_tone_inputs(s) for s in sentences], dtype=float).reshape(count, 9)
+    compound, vader_pos, vader_neg, polarity, subjectivity, cue_pos, cue_neg, n, total = per.T
+    return np.column_stack(
+        (
+            compound,
+            vader_pos,
+            vader_neg,
+            polarity,
+            subjectivity,
+            polarity * subjectivity,
+            np.tanh(np.bincount(owner, positive, count) / 4),
+            np.tanh(np.bincount(owner, negative, count) / 4),
+            strongest,
+            weakest,
+            np.bincount(owner, flat > 0, count) / (lengths + 1),
+            np.bincount(owner, flat < 0, count) / (lengths + 1),
+            np.tanh(cue_pos / 5),
+            np.tanh(cue_neg / 5),
+            n,
+            total / (n + 1),
+            lengths / 30,
+        )
+    )
+
+
+def _tone_inputs(sentence: SentenceInput) -> tuple[float, ...]:
+    """A sentence's libraries' scores, its cues' effects summed by sign, and the number and
+    summed polarity of TextBlob's assessments."""
     vader = sentence.vader
-    valences = sentence.vader_valences
     polarity, subjectivity = sentence.textblob
     assessments = sentence.textblob_assessments
-    n = len(valences)
-    positive = [v for v in valences if v > 0]
-    negative = [v for v in valences if v < 0]
     cue_pos = cue_neg = 0.0
     for cue in sentence.cues:
         if cue.effect > 0:
             cue_pos += cue.effect
         else:
             cue_neg += cue.effect
-    return [
+    return (
         vader["compound"],
         vader["pos"],
         vader["neg"],
         polarity,
         subjectivity,
-        polarity * subjectivity,
-        math.tanh(sum(positive) / 4),
-        math.tanh(sum(negative) / 4),
-        max(positive, default=0.0),
-        min(negative, default=0.0),
-        len(positive) / (n + 1),
-        len(negative) / (n + 1),
-        math.tanh(cue_pos / 5),
-        math.tanh(cue_neg / 5),
-        float(len(assessments)),
-        sum(a[1] for a in assessments) / (len(assessments) + 1),
-        n / 30,
-    ]
+        cue_pos,
+        cue_neg,
+        len(assessments),
+        sum(a[1] for a in assessments),
+    )
 
 
 def negation_marked_words(words: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .base import Score, Scorer, SentenceInput, polarity_label
-from .features import TONE_DENSE, negation_marked_words, tone_values
+from .features import TONE_DENSE, negation_marked_words, tone_matrix
 from .model import tone_model
 from .pattern_tokens import pattern_words
 
@@ -139,7 +139,7 @@ class CombinedToneScorer(Scorer):
         model = self.model
         ratings = model.batch_scores(
             [model.rows_of(negation_marked_words(s.pattern_words)) for s in sentences],
-            [tone_values(s) for s in sentences],
+            tone_matrix(sentences),
         )
         return np.clip(ratings[:, 0] / 4, -1.0, 1.0).tolist()
 
