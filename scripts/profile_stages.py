@@ -17,14 +17,17 @@ prints microseconds per sentence, the best of ``--repeats`` rounds:
 * ``analyze`` again beside ``analyze`` without the learned models (see ``without_models``),
   and the share of the time the models take: what the accuracy work costs; then the same
   for ``analyze`` with each document's JSONL lines written out, as ``stance score`` does
-  (the models' labels and cues also make the output longer).
+  (the models' labels and cues also make the output longer). These run in ``--shares``
+  pairs of rounds, with and without, alternating which goes first; the share is the median
+  over the pairs, and the spread of the pairs is printed below the table.
 
-    python scripts/profile_stages.py [--sample 40] [--repeats 3]
+    python scripts/profile_stages.py [--sample 40] [--repeats 3] [--shares 9]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -196,23 +199,31 @@ def main(argv: list[str] | None = None) -> int:
             jsonl_text(analyzer.analyze(doc))
 
     shares: list[tuple[str, list[float]]] = []
-    for label, work in (("analyze", analyze_all), ("analyze and JSONL lines", score_to_jsonl)):
-        # Paired rounds, alternating which goes first: a slow spell of a shared machine then
-        # hits both sides of a pair, not one side's best round.
-        whole, without = Rounds(work, n), Rounds(without_models(analyzer, work), n)
-        alternate(args.shares, whole.measure, without.measure)
-        paired = [100 * (1 - w / h) for h, w in zip(whole.wall, without.wall, strict=True)]
-        shares.append((label, paired))
-        rows += [
-            (f"{label}, whole (median)", statistics.median(whole.wall) / n * 1e6),
-            (f"{label}, without the learned models", statistics.median(without.wall) / n * 1e6),
-            ("  the learned models' share, %, median of pairs", statistics.median(paired)),
-        ]
+    # The captured inputs above are many live objects; every full garbage collection would
+    # walk them all, in whichever round it falls. Frozen, they are left out of collections.
+    gc.collect()
+    gc.freeze()
+    try:
+        for label, work in (("analyze", analyze_all), ("analyze and JSONL lines", score_to_jsonl)):
+            # Paired rounds, alternating which goes first: a slow spell of a shared machine
+            # then hits both sides of a pair, not one side's best round.
+            whole, without = Rounds(work, n), Rounds(without_models(analyzer, work), n)
+            alternate(args.shares, whole.measure, without.measure)
+            paired = [100 * (1 - w / h) for h, w in zip(whole.wall, without.wall, strict=True)]
+            shares.append((label, paired))
+            rows += [
+                (f"{label}, whole (median)", statistics.median(whole.wall) / n * 1e6),
+                (f"{label}, without the learned models", statistics.median(without.wall) / n * 1e6),
+                ("  the learned models' share, %", statistics.median(paired)),
+            ]
+    finally:
+        gc.unfreeze()
     print(
         f"{len(docs)} speeches, {n:,} sentences; microseconds per sentence, best of {args.repeats}"
     )
     for label, value in rows:
         print(f"{label:<50} {value:7.1f}")
+    print()
     for label, paired in shares:
         share = spread_text(paired, "{:.1f}")
         print(f"{label}: the models' share in {len(paired)} paired rounds, %: {share}")

@@ -221,13 +221,15 @@ def test_stage_profile_runs_on_a_folder_of_our_own(script, tmp_path, capsys):
     for example in (ROOT / "stance" / "examples").glob("*.txt"):
         (folder / example.name).write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
     code = script("profile_stages").main(
-        ["--corpus", str(folder), "--sample", "2", "--repeats", "1"]
+        ["--corpus", str(folder), "--sample", "2", "--repeats", "1", "--shares", "2"]
     )
     out = capsys.readouterr().out
     assert code == 0 and "2 speeches" in out
-    rows = {k.strip(): v for k, v in (line.rsplit(maxsplit=1) for line in out.splitlines()[1:])}
+    table, spreads = out.split("\n\n")
+    assert spreads.count("paired rounds") == 2
+    rows = {k.strip(): v for k, v in (line.rsplit(maxsplit=1) for line in table.splitlines()[1:])}
     assert set(rows) >= {"analyze, whole", "VADER + TextBlob", "stance model weights"}
-    share = float(rows.pop("the learned models' share, %"))
+    share = float(rows.pop("the learned models' share, %"))  # the last one: with JSONL lines
     differences = ("sentence results, scores given",)  # one time minus another: may be < 0
     assert all(float(value) > 0 for key, value in rows.items() if key not in differences)
     assert -100 < share < 100
