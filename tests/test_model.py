@@ -29,7 +29,7 @@ from stance.scoring.features import (
     stance_features,
     term_counts,
     term_span,
-    tone_dense,
+    tone_matrix,
 )
 from stance.scoring.linear import LinearModel
 from stance.scoring.model import STANCE_FILE, model_version, stance_model, tone_model
@@ -240,10 +240,59 @@ def test_vader_single_pass_gives_the_plain_scores():
 def test_tone_is_the_rating_over_four_clipped(text):
     sentence = SentenceInput(text, CueLexicon.builtin())
     terms = Counter(negation_marked_words(sentence.pattern_words))
-    rating = tone_model().scores(terms, tone_dense(sentence))[0]
+    dense = dict(zip(TONE_DENSE, tone_matrix([sentence])[0].tolist(), strict=True))
+    rating = tone_model().scores(terms, dense)[0]
     value = CombinedToneScorer().score(sentence).value
     assert value == pytest.approx(max(-1.0, min(1.0, rating / 4)))
-    assert list(tone_dense(sentence)) == list(TONE_DENSE)
+
+
+def tone_reference(sentence: SentenceInput) -> list[float]:
+    """The dense tone features of one sentence, worked out word by word from their definitions
+    in ``TONE_DENSE``."""
+    valences = sentence.vader_valences
+    positive = [v for v in valences if v > 0]
+    negative = [v for v in valences if v < 0]
+    polarity, subjectivity = sentence.textblob
+    assessments = sentence.textblob_assessments
+    effects = [cue.effect for cue in sentence.cues]
+    return [
+        sentence.vader["compound"],
+        sentence.vader["pos"],
+        sentence.vader["neg"],
+        polarity,
+        subjectivity,
+        polarity * subjectivity,
+        math.tanh(sum(positive) / 4),
+        math.tanh(sum(negative) / 4),
+        max(positive, default=0.0),
+        min(negative, default=0.0),
+        len(positive) / (len(valences) + 1),
+        len(negative) / (len(valences) + 1),
+        math.tanh(sum(e for e in effects if e > 0) / 5),
+        math.tanh(sum(e for e in effects if e <= 0) / 5),
+        len(assessments),
+        sum(a[1] for a in assessments) / (len(assessments) + 1),
+        len(valences) / 30,
+    ]
+
+
+BATCH = [*SENTENCES, "", "Awful.", "Talks.", "What a wonderful, generous gift!", "No, not bad."]
+
+
+def test_tone_features_of_a_batch_are_each_sentences_own():
+    sentences = [SentenceInput(text, CueLexicon.builtin()) for text in BATCH]
+    matrix = tone_matrix(sentences)
+    assert matrix.shape == (len(BATCH), len(TONE_DENSE)) and tone_matrix([]).shape == (0, 17)
+    for row, sentence in zip(matrix.tolist(), sentences, strict=True):
+        assert row == pytest.approx(tone_reference(sentence), abs=1e-12)
+
+
+def test_tone_of_a_batch_is_each_sentences_own():
+    tone = CombinedToneScorer()
+    sentences = [SentenceInput(text, CueLexicon.builtin()) for text in BATCH]
+    alone = [tone.value(SentenceInput(text, CueLexicon.builtin())) for text in BATCH]
+    assert tone.values(sentences) == pytest.approx(alone, abs=1e-12)
+    assert tone.values([]) == []
 
 
 def test_tone_reads_praise_and_blame():
@@ -475,6 +524,16 @@ def test_a_term_is_found_where_it_first_occurs(before, after):
         span = term_span(feats, term)
         assert span is not None and span[1] == first + 1, term
     assert term_span(feats, "never seen") is None and term_span(feats, "post:xyzzy") is None
+
+
+def test_term_rows_of_a_batch_are_each_sentences_known_terms():
+    model = LinearModel.parse(TINY)
+    sentences = [["good", "unknown", "good"], [], ["mid:good", "bad"], ["nothing"]]
+    sentence, rows = model.term_rows(sentences)
+    assert sentence.tolist() == [0, 0, 2, 2]
+    assert rows.tolist() == [model.index[t] for t in ("good", "good", "mid:good", "bad")]
+    for i, terms in enumerate(sentences):
+        assert rows[sentence == i].tolist() == model.rows_of(terms)
 
 
 def test_a_batch_gives_each_sentence_its_own_scores():

@@ -362,11 +362,6 @@ def stance_values(sentence: SentenceInput, cues: tuple[Cue, ...]) -> list[float]
     ]
 
 
-def tone_dense(sentence: SentenceInput) -> dict[str, float]:
-    """The dense tone features of one sentence, by name (see ``TONE_DENSE``)."""
-    return dict(zip(TONE_DENSE, tone_matrix([sentence])[0].tolist(), strict=True))
-
-
 def tone_matrix(sentences: Sequence[SentenceInput]) -> np.ndarray:
     """The dense tone features of many sentences, a row each in the order of ``TONE_DENSE``:
     VADER's per-word valences are summed and counted for the whole batch at once."""

@@ -130,6 +130,20 @@ class LinearModel:
         """The rows of the known ones of ``terms`` (repeats kept), in order."""
         return [row for row in map(self.index.get, terms) if row is not None]
 
+    def term_rows(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the known terms of each sentence of a batch (repeats kept), as two
+        arrays for :meth:`batch_of`: the sentence (its place in ``sentences``) of each, and
+        the row."""
+        lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
+        rows = np.fromiter(
+            map(self.index.get, itertools.chain.from_iterable(sentences), itertools.repeat(-1)),
+            np.int64,
+            int(lengths.sum()),
+        )
+        sentence = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+        known = rows >= 0
+        return sentence[known], rows[known]
+
     def dense_vector(self, dense: Mapping[str, float]) -> list[float]:
         """The model's dense features in its order, 0 for those ``dense`` lacks."""
         return [float(dense.get(name, 0.0)) for name in self.dense_names]

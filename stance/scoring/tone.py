@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from itertools import chain, repeat
 
 import numpy as np
 
@@ -137,16 +136,11 @@ class CombinedToneScorer(Scorer):
     def values(self, sentences: Sequence[SentenceInput]) -> list[float]:
         """The tone of each sentence, the predicted rating over 4 clipped to [-1, 1]; the
         sentences are scored together, in one batch."""
-        words = [negation_marked_words(s.pattern_words) for s in sentences]
-        lengths = np.fromiter(map(len, words), np.int64, len(words))
-        rows = np.fromiter(
-            map(self.model.index.get, chain.from_iterable(words), repeat(-1)),
-            np.int64,
-            int(lengths.sum()),
+        model = self.model
+        sentence, rows = model.term_rows(
+            [negation_marked_words(s.pattern_words) for s in sentences]
         )
-        sentence = np.repeat(np.arange(len(words)), lengths)
-        known = rows >= 0
-        ratings, _ = self.model.batch_of(sentence[known], rows[known], tone_matrix(sentences))
+        ratings, _ = model.batch_of(sentence, rows, tone_matrix(sentences))
         return np.clip(ratings[:, 0] / 4, -1.0, 1.0).tolist()
 
     def value(self, sentence: SentenceInput) -> float:
