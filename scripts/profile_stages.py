@@ -174,14 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows.append(("        tone features", time_it(lambda: [tone_matrix(doc) for doc in ready])))
     model = tone.model
-    marked = [[model.rows_of(negation_marked_words(s.pattern_words)) for s in doc] for doc in ready]
+    marked = [[negation_marked_words(s.pattern_words) for s in doc] for doc in ready]
     dense = [tone_matrix(doc) for doc in ready]
-    rows.append(
-        (
-            "        tone weights",
-            time_it(lambda: [model.batch_scores(m, d) for m, d in zip(marked, dense, strict=True)]),
-        )
-    )
+
+    def tone_weights() -> None:
+        for words, values in zip(marked, dense, strict=True):
+            model.batch_of(*model.term_rows(words), values)
+
+    rows.append(("        tone weights", time_it(tone_weights)))
     rows.append(
         (
             "    sentence results, scores given",

@@ -507,7 +507,7 @@ def test_term_index_finds_the_rows_of_the_counted_terms(sentences):
     model = stance_model()
     sentence, rows = TermIndex(model.index).rows(sentences)
     for i, tokens in enumerate(sentences):
-        expected = sorted(model.rows(term_counts(tokens)))
+        expected = sorted(model.term_rows([list(term_counts(tokens).elements())])[1].tolist())
         assert sorted(rows[sentence == i].tolist()) == expected
     assert set(sentence.tolist()) <= set(range(len(sentences)))
 
@@ -533,15 +533,15 @@ def test_term_rows_of_a_batch_are_each_sentences_known_terms():
     assert sentence.tolist() == [0, 0, 2, 2]
     assert rows.tolist() == [model.index[t] for t in ("good", "good", "mid:good", "bad")]
     for i, terms in enumerate(sentences):
-        assert rows[sentence == i].tolist() == model.rows_of(terms)
+        assert rows[sentence == i].tolist() == [model.index[t] for t in terms if t in model.index]
 
 
 def test_a_batch_gives_each_sentence_its_own_scores():
     model = LinearModel.parse(TINY)
     sentences = [({"good": 2, "bad": 1}, {"score": 0.5}), ({}, {}), ({"mid:good": 3}, {})]
-    batch = model.batch_scores(
-        [model.rows(counts) for counts, _ in sentences],
-        [model.dense_vector(dense) for _, dense in sentences],
+    terms = [list(Counter(counts).elements()) for counts, _ in sentences]
+    batch, _ = model.batch_of(
+        *model.term_rows(terms), [model.dense_vector(dense) for _, dense in sentences]
     )
     for row, (counts, dense) in zip(batch.tolist(), sentences, strict=True):
         assert row == pytest.approx(model.scores(counts, dense))
@@ -550,7 +550,9 @@ def test_a_batch_gives_each_sentence_its_own_scores():
 def test_term_effects_of_a_batch_are_the_contributions():
     model = LinearModel.parse(TINY)
     counts = {"good": 3, "bad": 2, "mid:good": 1}
-    _, effects = model.batch([[], model.rows(counts)], [[0.0], [0.0]])
+    _, effects = model.batch_of(
+        *model.term_rows([[], list(Counter(counts).elements())]), [[0.0], [0.0]]
+    )
     assert effects.largest(0, 0, -math.inf) == []
     by_term = {c.feature: c.effects for c in model.contributions(counts, {})}
     for output in (0, 1):

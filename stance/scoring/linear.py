@@ -86,7 +86,7 @@ class LinearModel:
     """A model file, loaded: outputs, intercept, TF-IDF vocabulary and dense weights.
 
     The weights are held in numpy arrays, one row per term, so that the sentences of a
-    document are scored together (:meth:`batch_scores`) and the vocabulary takes little memory
+    document are scored together (:meth:`batch_of`) and the vocabulary takes little memory
     (a dictionary from term to row, and three arrays).
     """
 
@@ -122,14 +122,6 @@ class LinearModel:
         self.notes = notes
         self.settings = dict(settings or {})
 
-    def rows(self, counts: Mapping[str, int]) -> list[int]:
-        """The rows of the known terms of ``counts``, each repeated as often as counted."""
-        return self.rows_of(term for term, n in counts.items() for _ in range(n))
-
-    def rows_of(self, terms: Iterable[str]) -> list[int]:
-        """The rows of the known ones of ``terms`` (repeats kept), in order."""
-        return [row for row in map(self.index.get, terms) if row is not None]
-
     def term_rows(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
         """The rows of the known terms of each sentence of a batch (repeats kept), as two
         arrays for :meth:`batch_of`: the sentence (its place in ``sentences``) of each, and
@@ -148,28 +140,13 @@ class LinearModel:
         """The model's dense features in its order, 0 for those ``dense`` lacks."""
         return [float(dense.get(name, 0.0)) for name in self.dense_names]
 
-    def batch_scores(
-        self, rows: Sequence[Sequence[int]], dense: Sequence[Sequence[float]]
-    ) -> np.ndarray:
-        """The outputs of many sentences at once, one row each: given each sentence's term
-        rows (a term as often as it occurs, see :meth:`rows`) and dense vector (see
-        :meth:`dense_vector`)."""
-        return self.batch(rows, dense)[0]
-
-    def batch(
-        self, rows: Sequence[Sequence[int]], dense: Sequence[Sequence[float]]
-    ) -> tuple[np.ndarray, TermEffects]:
-        """:meth:`batch_scores`, and what each term of each sentence added to each output."""
-        lengths = [len(r) for r in rows]
-        sentence = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-        flat = np.fromiter(itertools.chain.from_iterable(rows), np.int64, sum(lengths))
-        return self.batch_of(sentence, flat, dense)
-
     def batch_of(
         self, sentence: np.ndarray, rows: np.ndarray, dense: Sequence[Sequence[float]] | np.ndarray
     ) -> tuple[np.ndarray, TermEffects]:
-        """:meth:`batch`, given the rows of all the sentences' terms as one array and the
-        sentence (0 .. one less than the length of ``dense``) of each in another."""
+        """The outputs of many sentences at once, one row each, and what each term of each
+        sentence added to each output: given the rows of all the sentences' terms as one
+        array, the sentence (0 .. one less than the length of ``dense``) of each in another
+        (see :meth:`term_rows`), and each sentence's dense vector (see :meth:`dense_vector`)."""
         count = len(dense)
         out = np.tile(np.array(self.intercept), (count, 1))
         if self.dense_names and count:
@@ -189,13 +166,20 @@ class LinearModel:
 
     def scores(self, counts: Mapping[str, int], dense: Mapping[str, float]) -> list[float]:
         """The outputs for one sentence's term counts and dense feature values."""
-        return self.batch_scores([self.rows(counts)], [self.dense_vector(dense)])[0].tolist()
+        return self._one(counts, dense)[0][0].tolist()
+
+    def _one(
+        self, counts: Mapping[str, int], dense: Mapping[str, float]
+    ) -> tuple[np.ndarray, TermEffects]:
+        """:meth:`batch_of` for one sentence, given its term counts and dense values."""
+        terms = [term for term, n in counts.items() for _ in range(n)]
+        return self.batch_of(*self.term_rows([terms]), [self.dense_vector(dense)])
 
     def contributions(
         self, counts: Mapping[str, int], dense: Mapping[str, float]
     ) -> list[Contribution]:
         """Every term and feature that moved the outputs, with what it added to each."""
-        _, batch = self.batch([self.rows(counts)], [self.dense_vector(dense)])
+        _, batch = self._one(counts, dense)
         found = dict(
             zip(
                 batch.terms.tolist(),
