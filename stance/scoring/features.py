@@ -29,11 +29,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain, pairwise, repeat
+from itertools import chain, pairwise
 
 import numpy as np
 
 from .base import Cue, SentenceInput
+from .linear import looked_up
 
 # Runs of two or more word characters: what scikit-learn's default token pattern
 # ``\b\w\w+\b`` finds (a run always starts a match), a quarter faster without the ``\b``.
@@ -268,14 +269,8 @@ class TermIndex:
         """The rows of the known terms of each sentence's tokens, each as often as it occurs,
         as two arrays in no particular order: the sentence (its place in ``sentences``) of each
         row, and the row."""
-        lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
-        total = int(lengths.sum())
-        ids = np.fromiter(
-            map(self._ids.get, chain.from_iterable(sentences), repeat(self._unknown)),
-            np.int64,
-            total,
-        )
-        sentence = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+        ids, sentence, lengths = looked_up(self._ids, sentences, self._unknown)
+        total = len(ids)
         starts = np.cumsum(lengths) - lengths
         known = ids != self._unknown
         # words

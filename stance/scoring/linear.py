@@ -126,13 +126,7 @@ class LinearModel:
         """The rows of the known terms of each sentence of a batch (repeats kept), as two
         arrays for :meth:`batch_of`: the sentence (its place in ``sentences``) of each, and
         the row."""
-        lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
-        rows = np.fromiter(
-            map(self.index.get, itertools.chain.from_iterable(sentences), itertools.repeat(-1)),
-            np.int64,
-            int(lengths.sum()),
-        )
-        sentence = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+        rows, sentence, _ = looked_up(self.index, sentences, -1)
         known = rows >= 0
         return sentence[known], rows[known]
 
@@ -293,6 +287,22 @@ class LinearModel:
             if worst <= tolerance:
                 target.write_bytes(written.read_bytes())
         return worst
+
+
+def looked_up(
+    index: Mapping[str, int], sentences: Sequence[Sequence[str]], missing: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every word of a batch of sentences looked up in ``index`` (``missing`` for a word it
+    lacks), as one array for the whole batch; with the sentence of each word and the number
+    of words of each sentence."""
+    lengths = np.fromiter(map(len, sentences), np.int64, len(sentences))
+    found = np.fromiter(
+        map(index.get, itertools.chain.from_iterable(sentences), itertools.repeat(missing)),
+        np.int64,
+        int(lengths.sum()),
+    )
+    sentence = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+    return found, sentence, lengths
 
 
 def model_text(name: str, data: bytes) -> str:
