@@ -14,14 +14,17 @@ prints microseconds per sentence, the best of ``--repeats`` rounds:
   model (negation-marked words, features, weighted sum);
 * the stance scorer's whole ``score_many`` with the libraries and cues already computed, and
   building the result rows;
-* ``analyze`` again beside ``analyze`` without the learned models (see ``without_models``),
+* ``analyze`` again beside ``analyze`` without the learned models (see ``without``),
   and the share of the time the models take: what the accuracy work costs; then the same
   for ``analyze`` with each document's JSONL lines written out, as ``stance score`` does
   (the models' labels and cues also make the output longer). These run in ``--shares``
   pairs of rounds, with and without, alternating which goes first; the share is the median
-  over the pairs, and the spread of the pairs is printed below the table.
+  over the pairs, and the spread of the pairs is printed below the table;
+* with ``--parts``, the same for each part of the models left out alone (the tone model,
+  the stance model, the learned cues of polar sentences): what each costs inside the
+  pipeline, among the other stages, rather than run on its own as above.
 
-    python scripts/profile_stages.py [--sample 40] [--repeats 3] [--shares 9]
+    python scripts/profile_stages.py [--sample 40] [--repeats 3] [--shares 9] [--parts]
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="rounds per stage (best)")
     parser.add_argument(
         "--shares", type=int, default=9, help="paired rounds for the models' share (median)"
+    )
+    parser.add_argument(
+        "--parts", action="store_true", help="also the share of each part of the models"
     )
     parser.add_argument("--corpus", type=Path, help="folder of speeches")
     args = parser.parse_args(argv)
@@ -198,24 +204,25 @@ def main(argv: list[str] | None = None) -> int:
         for doc in docs:
             jsonl_text(analyzer.analyze(doc))
 
-    shares: list[tuple[str, list[float]]] = []
+    shares: list[tuple[str, list[float]]] = []  # (what was left out, the share in each pair)
     # The captured inputs above are many live objects; every full garbage collection would
     # walk them all, in whichever round it falls. Frozen, they are left out of collections.
     gc.collect()
     gc.freeze()
     try:
         for label, work in (("analyze", analyze_all), ("analyze and JSONL lines", score_to_jsonl)):
-            # Paired rounds, alternating which goes first: a slow spell of a shared machine
-            # then hits both sides of a pair, not one side's best round.
-            whole, without = Rounds(work, n), Rounds(without_models(analyzer, work), n)
-            alternate(args.shares, whole.measure, without.measure)
-            paired = [100 * (1 - w / h) for h, w in zip(whole.wall, without.wall, strict=True)]
-            shares.append((label, paired))
+            whole, less, paired = paired_share(work, without(analyzer, work, PARTS), n, args.shares)
+            shares.append((f"{label}: the models'", paired))
             rows += [
                 (f"{label}, whole (median)", statistics.median(whole.wall) / n * 1e6),
-                (f"{label}, without the learned models", statistics.median(without.wall) / n * 1e6),
+                (f"{label}, without the learned models", statistics.median(less.wall) / n * 1e6),
                 ("  the learned models' share, %", statistics.median(paired)),
             ]
+        for part in PARTS if args.parts else ():
+            alone = without(analyzer, analyze_all, {part})
+            _, _, paired = paired_share(analyze_all, alone, n, args.shares)
+            shares.append((f"analyze, {part}:", paired))
+            rows.append((f"  {part}, share of analyze, %", statistics.median(paired)))
     finally:
         gc.unfreeze()
     print(
@@ -226,15 +233,37 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for label, paired in shares:
         share = spread_text(paired, "{:.1f}")
-        print(f"{label}: the models' share in {len(paired)} paired rounds, %: {share}")
+        print(f"{label} share in {len(paired)} paired rounds, %: {share}")
     return 0
 
 
-def without_models(analyzer: stance.Analyzer, work: Callable[[], None]) -> Callable[[], None]:
-    """``work`` (which runs ``analyzer``) with neither learned model: the tone is 0 and the
-    stance model reads every sentence as neutral without computing its features, so the cue
-    lexicon's rules alone decide (what the scorer was before the accuracy work). Timing only:
-    the labels differ."""
+def paired_share(
+    work: Callable[[], None], less: Callable[[], None], count: int, pairs: int
+) -> tuple[Rounds, Rounds, list[float]]:
+    """``work`` and ``less`` (the same work with something left out) in ``pairs`` pairs of
+    rounds, alternating which goes first, so that a slow spell of a shared machine hits both
+    sides of a pair and not one side's best round; with the share of ``work``'s time that
+    ``less`` saves in each pair, %."""
+    whole, lesser = Rounds(work, count), Rounds(less, count)
+    alternate(pairs, whole.measure, lesser.measure)
+    return whole, lesser, [100 * (1 - w / h) for h, w in zip(whole.wall, lesser.wall, strict=True)]
+
+
+PARTS = ("the tone model", "the stance model", "the learned cues")
+
+
+def without(
+    analyzer: stance.Analyzer, work: Callable[[], None], parts: Collection[str]
+) -> Callable[[], None]:
+    """``work`` (which runs ``analyzer``) with ``parts`` of the learned models left out
+    (see ``PARTS``). Without the tone model the tone is 0. Without the stance model it reads
+    every sentence as neutral without computing its features, so the cue lexicon's rules
+    alone decide (with both left out: what the scorer was before the accuracy work), and
+    there are no learned cues. Without the learned cues, a polar label stands on the
+    lexicon's cues alone. Timing only: the labels differ."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"no such part: {', '.join(sorted(unknown))}")
     scorer = analyzer.stance
     neutral = [-50.0] * len(scorer.model.outputs)
 
@@ -247,12 +276,15 @@ def without_models(analyzer: stance.Analyzer, work: Callable[[], None]) -> Calla
         empty = TermEffects([], bounds, np.empty(0, int), np.empty(0), np.empty((0, 4)))
         return [neutral for _ in features], empty
 
+    patches: list[tuple[object, str, object]] = []
+    if "the tone model" in parts:
+        patches.append((scorer.tone, "values", lambda sentences: [0.0] * len(sentences)))
+    if "the stance model" in parts:
+        patches += [(scorer, "_logits", no_logits), (stance_module, "stance_features", no_features)]
+    if "the learned cues" in parts:
+        patches.append((scorer, "_learned", lambda *_: ()))
+
     def run() -> None:
-        patches = [
-            (scorer.tone, "values", lambda sentences: [0.0] * len(sentences)),
-            (scorer, "_logits", no_logits),
-            (stance_module, "stance_features", no_features),
-        ]
         saved = [(target, name, getattr(target, name)) for target, name, _ in patches]
         for target, name, value in patches:
             setattr(target, name, value)

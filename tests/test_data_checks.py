@@ -8,6 +8,7 @@ from types import ModuleType
 
 import pytest
 
+import stance
 from stance.parties import PartySet
 from stance.scoring.lexicon import CueLexicon
 
@@ -220,16 +221,51 @@ def test_stage_profile_runs_on_a_folder_of_our_own(script, tmp_path, capsys):
     folder.mkdir()
     for example in (ROOT / "stance" / "examples").glob("*.txt"):
         (folder / example.name).write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
-    code = script("profile_stages").main(
-        ["--corpus", str(folder), "--sample", "2", "--repeats", "1", "--shares", "2"]
-    )
+    args = ["--corpus", str(folder), "--sample", "2", "--repeats", "1", "--shares", "2"]
+    code = script("profile_stages").main([*args, "--parts"])
     out = capsys.readouterr().out
     assert code == 0 and "2 speeches" in out
     table, spreads = out.split("\n\n")
-    assert spreads.count("paired rounds") == 2
+    assert spreads.count("paired rounds") == 5
     rows = {k.strip(): v for k, v in (line.rsplit(maxsplit=1) for line in table.splitlines()[1:])}
     assert set(rows) >= {"analyze, whole", "VADER + TextBlob", "stance model weights"}
-    share = float(rows.pop("the learned models' share, %"))  # the last one: with JSONL lines
+    shares = [k for k in rows if k.endswith("share, %") or k.endswith("share of analyze, %")]
+    assert shares == [
+        "the learned models' share, %",
+        "the tone model, share of analyze, %",
+        "the stance model, share of analyze, %",
+        "the learned cues, share of analyze, %",
+    ]
     differences = ("sentence results, scores given",)  # one time minus another: may be < 0
+    assert all(-100 < float(rows.pop(key)) < 100 for key in shares)
     assert all(float(value) > 0 for key, value in rows.items() if key not in differences)
-    assert -100 < share < 100
+
+
+def test_stage_profile_leaves_out_only_the_parts_asked(script):
+    profile = script("profile_stages")
+    analyzer = stance.Analyzer()
+    scorer = analyzer.stance
+    text = "Pakistan condemned India's shelling. Pakistan thanked India for its friendship."
+    seen: dict[str, object] = {}
+
+    def work() -> None:
+        seen["tone"] = scorer.tone.values
+        seen["logits"] = scorer._logits
+        seen["learned"] = scorer._learned
+        seen["result"] = analyzer.analyze(text)
+
+    originals = {"tone": scorer.tone.values, "logits": scorer._logits, "learned": scorer._learned}
+    cues = [c for r in analyzer.analyze(text).sentences for c in r.cues]
+    assert any(c.category == "learned" for c in cues)  # so that leaving them out shows
+    profile.without(analyzer, work, {"the learned cues"})()
+    assert seen["tone"] == originals["tone"] and seen["logits"] == originals["logits"]
+    assert seen["learned"] != originals["learned"]
+    assert not any(c.category == "learned" for r in seen["result"].sentences for c in r.cues)
+    profile.without(analyzer, work, profile.PARTS)()
+    assert all(seen[k] != originals[k] for k in originals)
+    assert all(r.tone == 0 for r in seen["result"].sentences)
+    # everything is put back
+    assert scorer.tone.values == originals["tone"] and scorer._logits == originals["logits"]
+    assert scorer._learned == originals["learned"]
+    with pytest.raises(ValueError, match="no such part"):
+        profile.without(analyzer, work, {"the lexicon"})
