@@ -50,6 +50,7 @@ from pathlib import Path
 import stance
 from stance.documents import Document, iter_documents
 from stance.engine import AnalyzerConfig, DaskEngine, Engine, ProcessEngine, analyze_all
+from stance.errors import InputError
 from stance.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,8 +218,10 @@ def engine_rounds(engine: Callable[[], Engine], paths: list[Path], sentences: in
 
     def run() -> None:
         with engine() as current:
-            found = analyze_all(config, iter_documents(paths), current)
-            count = sum(len(a.sentences) for a in found)
+            found = list(analyze_all(config, iter_documents(paths), current))
+        failed = [a for a in found if isinstance(a, InputError)]
+        assert not failed, failed[0]
+        count = sum(len(a.sentences) for a in found if not isinstance(a, InputError))
         assert count == sentences, (count, sentences)
 
     return Rounds(run, sentences)

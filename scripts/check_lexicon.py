@@ -344,7 +344,7 @@ def sign_check(lexicon: CueLexicon, rows: list[tuple[str, str]], show_terms: lis
     groups = {"neutral": {"0"}, "positive": {"1", "2"}, "negative": {"3", "4"}}
     sizes = {g: sum(r[1] in labs for r in rows) for g, labs in groups.items()}
     fired: dict[str, Counter[str]] = defaultdict(Counter)
-    mass: dict[str, Counter[str]] = defaultdict(Counter)
+    mass: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     by_term: dict[str, Counter[str]] = defaultdict(Counter)
     score_by_group: dict[str, list[float]] = defaultdict(list)
     for text, label in rows:

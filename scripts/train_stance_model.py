@@ -38,8 +38,8 @@ import argparse
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 from model_files import have_sklearn, save_checked  # noqa: E402
 
 from stance.analysis import Analyzer  # noqa: E402
+from stance.attribution import Attribution  # noqa: E402
 from stance.evaluate import (  # noqa: E402
     LABELS5,
     PARTY_A,
@@ -58,6 +59,7 @@ from stance.evaluate import (  # noqa: E402
     read_directed_benchmark,
     usable_party,
 )
+from stance.parties import Mention  # noqa: E402
 from stance.scoring import CueLexicon, SentenceInput  # noqa: E402
 from stance.scoring.features import STANCE_DENSE, StanceFeatures, stance_features  # noqa: E402
 from stance.scoring.linear import LinearModel  # noqa: E402
@@ -214,15 +216,22 @@ def model_classes(probabilities: np.ndarray, features: list[StanceFeatures]) -> 
     return out
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the direction rule reads of a scored sentence (see ``predicted_direction``)."""
+
+    mutual: bool
+    source: str | None
+    mentions: tuple[Mention, ...]
+
+
 def scorer_classes(scorer: LexiconStanceScorer, inputs: list[SentenceInput]) -> list[int]:
     """Benchmark classes as the library's scorer (and evaluate's direction rule) give them."""
     out = []
     for sentence in inputs:
         score = scorer.score(sentence)
-        attribution = score.attribution or sentence.attribution
-        seen = SimpleNamespace(
-            mutual=attribution.mutual, source=attribution.source, mentions=sentence.mentions
-        )
+        attribution = score.attribution or sentence.attribution or Attribution()
+        seen = Seen(attribution.mutual, attribution.source, sentence.mentions)
         direction = predicted_direction(seen, score.label)
         name = score.label if direction is None else f"{score.label} {direction}"
         out.append(LABELS5.index(name))

@@ -28,10 +28,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .analysis import SentenceResult
 from .errors import InputError
+from .parties import Mention
 from .scoring import get_scorer
 from .scoring.base import SentenceInput, polarity_label
 from .scoring.tone import TONE_THRESHOLD
@@ -329,7 +330,20 @@ def _lexicon():
     return CueLexicon.builtin()
 
 
-def predicted_direction(result: SentenceResult, label: str) -> str | None:
+class Stated(Protocol):
+    """What :func:`predicted_direction` reads of a sentence result."""
+
+    @property
+    def mutual(self) -> bool: ...
+
+    @property
+    def source(self) -> str | None: ...
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]: ...
+
+
+def predicted_direction(result: Stated, label: str) -> str | None:
     """``a->b`` or ``b->a`` from the source of a polar label. Without a source (or for a
     mutual statement) the first-mentioned of the two parties is the source: a target alone
     is weak evidence of who holds the view."""
