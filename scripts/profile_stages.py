@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         for doc in docs:
             jsonl_text(analyzer.analyze(doc))
 
-    shares: list[tuple[str, list[float]]] = []  # (what was left out, the share in each pair)
+    shares: list[tuple[str, list[float]]] = []  # (what was measured, the share in each pair)
     # The captured inputs above are many live objects; every full garbage collection would
     # walk them all, in whichever round it falls. Frozen, they are left out of collections.
     gc.collect()
