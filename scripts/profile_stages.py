@@ -15,11 +15,13 @@ prints microseconds per sentence, the best of ``--repeats`` rounds:
 * the stance scorer's whole ``score_many`` with the libraries and cues already computed, and
   building the result rows;
 * ``analyze`` again beside ``analyze`` without the learned models (see ``without``),
-  and the share of the time the models take: what the accuracy work costs; then the same
-  for ``analyze`` with each document's JSONL lines written out, as ``stance score`` does
-  (the models' labels and cues also make the output longer). These run in ``--shares``
-  pairs of rounds, with and without, alternating which goes first; the share is the median
-  over the pairs, and the spread of the pairs is printed below the table;
+  and the share of the time the models take; and beside ``analyze`` with the scorers
+  stance had before the accuracy work (see ``earlier_scores``): the share of the time the
+  accuracy work takes, models, rules and longer results together. Then the same for
+  ``analyze`` with each document's JSONL lines written out, as ``stance score`` does (the
+  models' labels and cues also make the output longer). These run in ``--shares`` pairs of
+  rounds, with and without, alternating which goes first; the share is the median over the
+  pairs, and the spread of the pairs is printed below the table;
 * with ``--parts``, the same for each part of the models left out alone (the tone model,
   the stance model, the learned cues of polar sentences): what each costs inside the
   pipeline, among the other stages, rather than run on its own as above.
@@ -31,11 +33,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +60,7 @@ import stance  # noqa: E402
 import stance.scoring.stance as stance_module  # noqa: E402
 from stance.analysis import SentenceResult  # noqa: E402
 from stance.cli import jsonl_text  # noqa: E402
-from stance.scoring.base import SentenceInput  # noqa: E402
+from stance.scoring.base import Score, SentenceInput, polarity_label  # noqa: E402
 from stance.scoring.features import (  # noqa: E402
     StanceFeatures,
     negation_marked_words,
@@ -218,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
                 (f"{label}, without the learned models", statistics.median(less.wall) / n * 1e6),
                 ("  the learned models' share, %", statistics.median(paired)),
             ]
+            _, earlier, paired = paired_share(work, before_accuracy(analyzer, work), n, args.shares)
+            shares.append((f"{label}: the accuracy work's", paired))
+            before = statistics.median(earlier.wall) / n * 1e6
+            rows += [
+                (f"{label}, before the accuracy work", before),
+                ("  the accuracy work's share, %", statistics.median(paired)),
+            ]
         for part in PARTS if args.parts else ():
             alone = without(analyzer, analyze_all, {part})
             _, _, paired = paired_share(analyze_all, alone, n, args.shares)
@@ -258,9 +268,10 @@ def without(
     """``work`` (which runs ``analyzer``) with ``parts`` of the learned models left out
     (see ``PARTS``). Without the tone model the tone is 0. Without the stance model it reads
     every sentence as neutral without computing its features, so the cue lexicon's rules
-    alone decide (with both left out: what the scorer was before the accuracy work), and
-    there are no learned cues. Without the learned cues, a polar label stands on the
-    lexicon's cues alone. Timing only: the labels differ."""
+    alone decide (the rules tuned with the model, which leave more sentences neutral than
+    the scorer before the accuracy work did: see :func:`earlier_scores`), and there are no
+    learned cues. Without the learned cues, a polar label stands on the lexicon's cues
+    alone. Timing only: the labels differ."""
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"no such part: {', '.join(sorted(unknown))}")
@@ -284,6 +295,14 @@ def without(
     if "the learned cues" in parts:
         patches.append((scorer, "_learned", lambda *_: ()))
 
+    return patched(work, patches)
+
+
+def patched(
+    work: Callable[[], None], patches: list[tuple[object, str, object]]
+) -> Callable[[], None]:
+    """``work`` run with each (object, attribute, value) of ``patches`` set, and put back."""
+
     def run() -> None:
         saved = [(target, name, getattr(target, name)) for target, name, _ in patches]
         for target, name, value in patches:
@@ -295,6 +314,40 @@ def without(
                 setattr(target, name, value)
 
     return run
+
+
+# The scorers of commit 1c746e8, before the accuracy work, with the weights of its
+# data/model.json ("rules-1"): the tone a fixed mix of VADER and TextBlob; the stance the cue
+# lexicon's effects (after its rules) and the tone through tanh, polar beyond the threshold,
+# and a sentence without cues neutral.
+EARLIER_TONE = {"vader": 0.6, "textblob": 0.4}
+EARLIER_STANCE = {"cue_scale": 0.1, "tone_weight": 0.25, "gain": 2.0, "threshold": 0.2}
+EARLIER_NO_CUE_TONE = 0.1
+
+
+def earlier_scores(sentences: Sequence[SentenceInput]) -> list[Score]:
+    """The stance scores stance gave before the accuracy work (see ``EARLIER_STANCE``)."""
+    SentenceInput.prepare(sentences)
+    p = EARLIER_STANCE
+    scores = []
+    for sentence in sentences:
+        mix = EARLIER_TONE["vader"] * sentence.vader["compound"]
+        tone = max(-1.0, min(1.0, mix + EARLIER_TONE["textblob"] * sentence.textblob[0]))
+        cues = lexicon_cues(sentence)
+        if not cues:
+            scores.append(Score(EARLIER_NO_CUE_TONE * tone, "neutral", (), {"tone": tone}))
+            continue
+        total = sum(cue.effect for cue in cues)
+        value = math.tanh(p["gain"] * (p["cue_scale"] * total + p["tone_weight"] * tone))
+        label = polarity_label(value, p["threshold"], "convergence", "divergence")
+        scores.append(Score(value, label, cues, {"tone": tone, "cues": total}))
+    return scores
+
+
+def before_accuracy(analyzer: stance.Analyzer, work: Callable[[], None]) -> Callable[[], None]:
+    """``work`` (which runs ``analyzer``) with the stance scorer scoring as it did before the
+    accuracy work (:func:`earlier_scores`). Timing only: the labels differ."""
+    return patched(work, [(analyzer.stance, "score_many", earlier_scores)])
 
 
 if __name__ == "__main__":

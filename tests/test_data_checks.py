@@ -226,12 +226,13 @@ def test_stage_profile_runs_on_a_folder_of_our_own(script, tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0 and "2 speeches" in out
     table, spreads = out.split("\n\n")
-    assert spreads.count("paired rounds") == 5
+    assert spreads.count("paired rounds") == 7
     rows = {k.strip(): v for k, v in (line.rsplit(maxsplit=1) for line in table.splitlines()[1:])}
     assert set(rows) >= {"analyze, whole", "VADER + TextBlob", "stance model weights"}
     shares = [k for k in rows if k.endswith("share, %") or k.endswith("share of analyze, %")]
     assert shares == [
         "the learned models' share, %",
+        "the accuracy work's share, %",
         "the tone model, share of analyze, %",
         "the stance model, share of analyze, %",
         "the learned cues, share of analyze, %",
@@ -269,3 +270,29 @@ def test_stage_profile_leaves_out_only_the_parts_asked(script):
     assert scorer._learned == originals["learned"]
     with pytest.raises(ValueError, match="no such part"):
         profile.without(analyzer, work, {"the lexicon"})
+
+
+def test_stage_profile_scores_as_before_the_accuracy_work(script):
+    profile = script("profile_stages")
+    analyzer = stance.Analyzer()
+    scorer = analyzer.stance
+    text = (
+        "Pakistan condemned India's shelling. Pakistan thanked India for its friendship. It rained."
+    )
+    seen = {}
+
+    def work() -> None:
+        seen["result"] = analyzer.analyze(text)
+
+    now = analyzer.analyze(text).sentences
+    profile.before_accuracy(analyzer, work)()
+    earlier = seen["result"].sentences
+    assert [r.label for r in earlier] == ["divergence", "convergence", "neutral"]
+    for result in earlier:
+        mix = 0.6 * result.vader + 0.4 * result.textblob_polarity
+        assert result.tone == pytest.approx(max(-1.0, min(1.0, mix)))
+        assert not any(c.category == "learned" for c in result.cues)
+    assert earlier[2].score == pytest.approx(0.1 * earlier[2].tone)  # no cue: tone alone
+    assert [r.tone for r in earlier] != [r.tone for r in now]
+    assert scorer.score_many.__func__ is type(scorer).score_many  # put back
+    assert [r.to_dict() for r in analyzer.analyze(text).sentences] == [r.to_dict() for r in now]
