@@ -17,7 +17,7 @@ prints microseconds per sentence, the best of ``--repeats`` rounds:
 * ``analyze`` again beside ``analyze`` without the learned models (see ``without``),
   and the share of the time the models take; and beside ``analyze`` with the scorers
   stance had before the accuracy work (see ``earlier_scores``): the share of the time the
-  accuracy work takes, models, rules and longer results together. Then the same for
+  accuracy work takes, the models and the rules around them together. Then the same for
   ``analyze`` with each document's JSONL lines written out, as ``stance score`` does (the
   models' labels and cues also make the output longer). These run in ``--shares`` pairs of
   rounds, with and without, alternating which goes first; the share is the median over the
