@@ -68,7 +68,7 @@ from stance.scoring.features import (  # noqa: E402
     tone_matrix,
 )
 from stance.scoring.linear import TermEffects  # noqa: E402
-from stance.scoring.stance import lexicon_cues  # noqa: E402
+from stance.scoring.stance import Prediction, lexicon_cues  # noqa: E402
 
 
 def best_of(rounds: int, count: int, work: Callable[[], object]) -> float:
@@ -170,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     features = [[stance_features(s, f) for s, f in doc] for doc in pairs]
     rows.append(
-        ("      stance model weights", time_it(lambda: [scorer._logits(doc) for doc in features]))
+        (
+            "      stance model weights",
+            time_it(lambda: [scorer._predictions(doc) for doc in features]),
+        )
     )
     tone = scorer.tone
     rows.append(("      tone model, whole", time_it(lambda: [tone.values(doc) for doc in ready])))
@@ -282,16 +285,19 @@ def without(
         keys = [*dict.fromkeys(m.key for m in sentence.mentions if m.kind != "venue"), None, None]
         return StanceFeatures(first=keys[0], second=keys[1])
 
-    def no_logits(features: list) -> tuple:
+    def no_predictions(features: list) -> list[Prediction]:
         bounds = [0] * (len(features) + 1)
         empty = TermEffects([], bounds, np.empty(0, int), np.empty(0), np.empty((0, 4)))
-        return [neutral for _ in features], empty
+        return Prediction.many(np.array([neutral for _ in features]).reshape(-1, 4), empty)
 
     patches: list[tuple[object, str, object]] = []
     if "the tone model" in parts:
         patches.append((scorer.tone, "values", lambda sentences: [0.0] * len(sentences)))
     if "the stance model" in parts:
-        patches += [(scorer, "_logits", no_logits), (stance_module, "stance_features", no_features)]
+        patches += [
+            (scorer, "_predictions", no_predictions),
+            (stance_module, "stance_features", no_features),
+        ]
     if "the learned cues" in parts:
         patches.append((scorer, "_learned", lambda *_: ()))
 

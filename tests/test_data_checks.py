@@ -251,22 +251,27 @@ def test_stage_profile_leaves_out_only_the_parts_asked(script):
 
     def work() -> None:
         seen["tone"] = scorer.tone.values
-        seen["logits"] = scorer._logits
+        seen["predictions"] = scorer._predictions
         seen["learned"] = scorer._learned
         seen["result"] = analyzer.analyze(text)
 
-    originals = {"tone": scorer.tone.values, "logits": scorer._logits, "learned": scorer._learned}
+    originals = {
+        "tone": scorer.tone.values,
+        "predictions": scorer._predictions,
+        "learned": scorer._learned,
+    }
     cues = [c for r in analyzer.analyze(text).sentences for c in r.cues]
     assert any(c.category == "learned" for c in cues)  # so that leaving them out shows
     profile.without(analyzer, work, {"the learned cues"})()
-    assert seen["tone"] == originals["tone"] and seen["logits"] == originals["logits"]
+    assert seen["tone"] == originals["tone"] and seen["predictions"] == originals["predictions"]
     assert seen["learned"] != originals["learned"]
     assert not any(c.category == "learned" for r in seen["result"].sentences for c in r.cues)
     profile.without(analyzer, work, profile.PARTS)()
     assert all(seen[k] != originals[k] for k in originals)
     assert all(r.tone == 0 for r in seen["result"].sentences)
     # everything is put back
-    assert scorer.tone.values == originals["tone"] and scorer._logits == originals["logits"]
+    assert scorer.tone.values == originals["tone"]
+    assert scorer._predictions == originals["predictions"]
     assert scorer._learned == originals["learned"]
     with pytest.raises(ValueError, match="no such part"):
         profile.without(analyzer, work, {"the lexicon"})

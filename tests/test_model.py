@@ -409,9 +409,10 @@ def test_a_stance_model_reads_its_own_dense_features_in_its_own_order():
     result = stance.score_sentence("Pakistan warmly thanked India for its help.", parties=PARTIES)
     sentence = input_from_result(result, CueLexicon.builtin())
     features = stance_features(sentence, lexicon_cues(sentence))
-    logits, _ = scorer._logits([features])
+    prediction = scorer._predictions([features])[0]
     assert features.dense["vader"] and features.dense["textblob"]
-    assert logits[0] == pytest.approx(model.scores(features.counts, features.dense))
+    expected = softmax([0.0, *model.scores(features.counts, features.dense)])
+    assert prediction.probabilities == pytest.approx(expected.tolist())
     unknown = LinearModel.parse(stance_model_text(1.0) + "dense\tsunspots\t-\t1\t1\t1\t1\n")
     with pytest.raises(ValueError, match="sunspots"):
         LexiconStanceScorer(unknown)

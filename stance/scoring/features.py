@@ -129,7 +129,7 @@ class StanceFeatures:
     @cached_property
     def spans(self) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        masked_tokens(self.text, self.mentions, [], spans)
+        masked_tokens(self.text, self.mentions, None, spans)
         return spans
 
 
@@ -142,10 +142,14 @@ def stance_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> StanceFea
 
 
 def masked_tokens(
-    text: str, mentions: Iterable, tokens: list[str], spans: list[tuple[int, int]] | None = None
+    text: str,
+    mentions: Iterable,
+    tokens: list[str] | None,
+    spans: list[tuple[int, int]] | None = None,
 ) -> tuple[str | None, str | None]:
-    """Fill ``tokens`` (and ``spans``, when given) with the sentence's lower-case words,
-    party mentions replaced by placeholders; return the keys of the first and second party.
+    """Fill ``tokens`` and ``spans`` (each when given) with the sentence's lower-case words,
+    party mentions replaced by placeholders, and their character spans; return the keys of
+    the first and second party.
 
     Words are runs of two or more word characters (scikit-learn's default token pattern) in
     the lower-cased text; a mention that overlaps an earlier one is skipped.
@@ -165,8 +169,9 @@ def masked_tokens(
         _words(low, position, start, tokens, spans)
         if mention.key not in order:
             order.append(mention.key)
-        index = order.index(mention.key)
-        tokens.append(FIRST if index == 0 else SECOND if index == 1 else OTHER)
+        if tokens is not None:
+            index = order.index(mention.key)
+            tokens.append(FIRST if index == 0 else SECOND if index == 1 else OTHER)
         if spans is not None:
             spans.append((start, end))
         position = end
@@ -177,15 +182,13 @@ def masked_tokens(
     return first, order[1] if len(order) > 1 else None
 
 
-def _words(low: str, start: int, end: int, tokens: list[str], spans: list | None) -> None:
-    # A slice, not finditer(low, start, end): word boundaries at the cut must see the cut.
-    piece = low[start:end]
-    if spans is None:
-        tokens += TOKEN.findall(piece)
-        return
-    for m in TOKEN.finditer(piece):
-        tokens.append(m.group())
-        spans.append((start + m.start(), start + m.end()))
+def _words(low: str, start: int, end: int, tokens: list[str] | None, spans: list | None) -> None:
+    # The pattern has no boundary assertion, so searching from ``start`` to ``end`` finds
+    # what searching the slice would: a word cut by a mention is cut here too.
+    if tokens is not None:
+        tokens += TOKEN.findall(low, start, end)
+    if spans is not None:
+        spans += map(re.Match.span, TOKEN.finditer(low, start, end))
 
 
 def _lowered_offsets(text: str) -> list[int]:

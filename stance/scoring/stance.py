@@ -76,35 +76,49 @@ DENSITY_SETTINGS = ("cue_density_named", "cue_density_unnamed")
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class Reading:
-    """The model's log-odds for one sentence of a batch, and where its terms' effects are."""
-
-    logits: list[float]
-    effects: TermEffects
-    place: int
-
-
 class Prediction:
-    """The model's probabilities of the five classes (``CLASSES`` order), and what follows
-    from them: the three labels' probabilities (directions summed), the label, the value."""
+    """The model's reading of one sentence of a batch: the probabilities of the five classes
+    (``CLASSES`` order), what follows from them (the three labels' probabilities, directions
+    summed; the label; its more probable direction, ``best``), and where its terms' effects
+    are (``place`` in the batch's ``effects``)."""
 
-    __slots__ = ("label", "probabilities", "three")
+    __slots__ = ("best", "effects", "label", "place", "probabilities", "three")
 
-    def __init__(self, probabilities: tuple[float, ...]):
+    def __init__(
+        self,
+        probabilities: list[float],
+        label: str,
+        best: int,
+        effects: TermEffects,
+        place: int,
+    ):
         p = self.probabilities = probabilities
         self.three = {"neutral": p[0], "convergence": p[1] + p[2], "divergence": p[3] + p[4]}
-        self.label = max(LABELS, key=self.three.__getitem__)
+        self.label, self.best, self.effects, self.place = label, best, effects, place
+
+    @classmethod
+    def many(cls, logits: np.ndarray, effects: TermEffects) -> list[Prediction]:
+        """The readings of a batch, from its log-odds of the polar classes against neutral
+        (a row per sentence): the label and direction are worked out for the whole batch at
+        once."""
+        p = softmax(np.column_stack((np.zeros(len(logits)), logits)))
+        three = np.column_stack((p[:, 0], p[:, 1] + p[:, 2], p[:, 3] + p[:, 4]))
+        labels = three.argmax(axis=1)  # the first of equals, in LABELS order
+        first = np.where(labels == 1, 1, 3)
+        rows = np.arange(len(p))
+        best = first + (p[rows, first] < p[rows, first + 1])
+        best[labels == 0] = 0
+        return [
+            cls(probabilities, LABELS[label], top, effects, place)
+            for place, (probabilities, label, top) in enumerate(
+                zip(p.tolist(), labels.tolist(), best.tolist(), strict=True)
+            )
+        ]
 
     @property
     def value(self) -> float:
         """P(convergence) - P(divergence)."""
         return self.three["convergence"] - self.three["divergence"]
-
-    @property
-    def best(self) -> int:
-        """The most probable class of the predicted label (its direction), as an index."""
-        return self.best_of(self.label)
 
     def best_of(self, label: str) -> int:
         """The more probable direction of ``label``, as an index into ``CLASSES``."""
@@ -167,14 +181,19 @@ class LexiconStanceScorer(Scorer):
         found = [lexicon_cues(sentence) for sentence in sentences]
         # No party and no lexicon cue: no stance, whatever the model would say, so it is not
         # asked (a third or more of the sentences of a speech; see ``judge``).
-        asked = [i for i, s in enumerate(sentences) if found[i] or _party_in_view(s)]
-        features = [stance_features(sentences[i], found[i]) for i in asked]
-        scores = [Score(0.0, "neutral", (), {"tone": tone}) for tone in tones]
-        logits, effects = self._logits(features)
-        for place, (i, feats) in enumerate(zip(asked, features, strict=True)):
-            reading = Reading(logits[place], effects, place)
-            scores[i] = self._decide(sentences[i], found[i], feats, reading, tones[i]).score
-        return scores
+        asked = [bool(cues) or _party_in_view(s) for s, cues in zip(sentences, found, strict=True)]
+        features = [
+            stance_features(s, cues)
+            for s, cues, ask in zip(sentences, found, asked, strict=True)
+            if ask
+        ]
+        readings = zip(features, self._predictions(features), strict=True)
+        return [
+            self._decide(sentence, cues, *next(readings), tone)
+            if ask
+            else Score(0.0, "neutral", (), {"tone": tone})
+            for sentence, cues, ask, tone in zip(sentences, found, asked, tones, strict=True)
+        ]
 
     def score(self, sentence: SentenceInput) -> Score:
         return self.score_many([sentence])[0]
@@ -185,33 +204,35 @@ class LexiconStanceScorer(Scorer):
         if found is None:
             found = lexicon_cues(sentence)
         features = stance_features(sentence, found)
-        logits, effects = self._logits([features])
-        reading = Reading(logits[0], effects, 0)
-        return self._decide(sentence, found, features, reading, self.tone.value(sentence))
+        prediction = self._predictions([features])[0]
+        score = self._decide(sentence, found, features, prediction, self.tone.value(sentence))
+        return Judgement(score, prediction, features, self.model)
 
-    def _logits(self, features: list[StanceFeatures]) -> tuple[list[list[float]], TermEffects]:
-        """The model's log-odds of the four polar classes against neutral, per sentence, and
-        what each term added to them."""
-        model = self.model
+    def _predictions(self, features: list[StanceFeatures]) -> list[Prediction]:
+        """The model's reading of each sentence of a batch (see :class:`Prediction`)."""
         sentence, rows = self.terms.rows([f.tokens for f in features])
         values = np.array([f.values for f in features], dtype=float)
         dense = values.reshape(len(features), len(STANCE_DENSE))[:, self.dense_columns]
-        logits, effects = model.batch_of(sentence, rows, dense)
-        return logits.tolist(), effects
+        logits, effects = self.model.batch_of(sentence, rows, dense)
+        return Prediction.many(logits, effects)
 
     def _decide(
         self,
         sentence: SentenceInput,
         found: tuple[Cue, ...],
         features: StanceFeatures,
-        reading: Reading,
+        prediction: Prediction,
         tone: float,
-    ) -> Judgement:
+    ) -> Score:
         """The label from the model's reading and the lexicon's rules (see the module)."""
-        prediction = Prediction(softmax([0.0, *reading.logits]))
         label, best, value = prediction.label, prediction.best, prediction.value
-        details = {"tone": tone}
-        details.update((f"p_{name}", p) for name, p in prediction.three.items())
+        three = prediction.three
+        details = {
+            "tone": tone,
+            "p_neutral": three["neutral"],
+            "p_convergence": three["convergence"],
+            "p_divergence": three["divergence"],
+        }
         if label == "neutral" and found:
             density = cue_density(sentence.text, found)
             details["cue_density"] = density
@@ -229,19 +250,18 @@ class LexiconStanceScorer(Scorer):
             label, value = "neutral", 0.0
         cues = found
         if label != "neutral":
-            learned = self._learned(sentence.text, features, reading, best, label, found)
+            learned = self._learned(sentence.text, features, prediction, best, label, found)
             cues = tuple(sorted(found + learned, key=_position))
             if self.require_cue and not any(_supports(cue, label) for cue in cues):
                 label, cues = "neutral", found
         attribution = self._attribution(sentence, features, label, best)
-        score = Score(value, label, cues, details, attribution)
-        return Judgement(score, prediction, features, self.model)
+        return Score(value, label, cues, details, attribution)
 
     def _learned(
         self,
         text: str,
         features: StanceFeatures,
-        reading: Reading,
+        prediction: Prediction,
         best: int,
         label: str,
         found: tuple[Cue, ...],
@@ -252,7 +272,7 @@ class LexiconStanceScorer(Scorer):
         sign = 1.0 if label == "convergence" else -1.0
         taken = [(c.start, c.end) for c in found]
         by_span: dict[tuple[int, int], list[tuple[float, str]]] = {}
-        for effect, term in reading.effects.largest(reading.place, best - 1, LEARNED_MIN):
+        for effect, term in prediction.effects.largest(prediction.place, best - 1, LEARNED_MIN):
             span = term_span(features, term)
             if span is None:
                 continue
@@ -345,11 +365,11 @@ def state_evidence(sentence: SentenceInput, cues: tuple[Cue, ...]) -> float:
     )
 
 
-def softmax(logits: list[float]) -> tuple[float, ...]:
-    top = max(logits)
-    exps = [math.exp(x - top) for x in logits]
-    total = sum(exps)
-    return tuple(e / total for e in exps)
+def softmax(logits: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Probabilities from log-odds, along the last axis (a row per sentence, or one row)."""
+    shifted = np.asarray(logits, dtype=float)
+    exps = np.exp(shifted - shifted.max(axis=-1, keepdims=True))
+    return exps / exps.sum(axis=-1, keepdims=True)
 
 
 def _place(feature: str) -> str:
