@@ -152,11 +152,16 @@ class LinearModel:
         group = sentence * blocks + self.block_of[term]
         norms = np.sqrt(np.bincount(group, values * values, minlength=count * blocks))
         values /= norms[group]
-        effects = self.weights[term] * values[:, None]
-        for j in range(out.shape[1]):
-            out[:, j] += np.bincount(sentence, effects[:, j], minlength=count)
-        bounds = np.searchsorted(sentence, np.arange(count + 1)).tolist()
-        return out, TermEffects(self.names, bounds, term, values, effects)
+        effects = np.take(self.weights, term, axis=0)
+        effects *= values[:, None]
+        # ``keys`` come sorted, so each sentence's terms are one run of rows: summed a run at
+        # a time, for the sentences that have any
+        bounds = np.searchsorted(sentence, np.arange(count + 1))
+        starts = bounds[:-1]
+        has_terms = starts < bounds[1:]
+        if len(term):
+            out[has_terms] += np.add.reduceat(effects, starts[has_terms], axis=0)
+        return out, TermEffects(self.names, bounds.tolist(), term, values, effects)
 
     def scores(self, counts: Mapping[str, int], dense: Mapping[str, float]) -> list[float]:
         """The outputs for one sentence's term counts and dense feature values."""
