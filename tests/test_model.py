@@ -295,7 +295,16 @@ def tone_reference(sentence: SentenceInput) -> list[float]:
     ]
 
 
-BATCH = [*SENTENCES, "", "Awful.", "Talks.", "What a wonderful, generous gift!", "No, not bad."]
+BATCH = [
+    *SENTENCES,
+    "",
+    "Awful.",
+    "Talks.",
+    "What a wonderful, generous gift!",
+    "No, not bad.",
+    "We didn't fail: it was never a hopeless, sad failure 😡",
+    "Die Gespräche in İstanbul waren très bien, great!",
+]
 
 
 def test_tone_features_of_a_batch_are_each_sentences_own():

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, pairwise
+from operator import itemgetter, methodcaller
 
 import numpy as np
 
@@ -362,18 +363,27 @@ def stance_values(sentence: SentenceInput, cues: tuple[Cue, ...]) -> list[float]
 
 def tone_matrix(sentences: Sequence[SentenceInput]) -> np.ndarray:
     """The dense tone features of many sentences, a row each in the order of ``TONE_DENSE``:
-    VADER's per-word valences are summed and counted for the whole batch at once."""
+    VADER's per-word valences are summed, counted and compared for the whole batch at once.
+
+    Only the valences that are not 0 are taken into numpy (nine in ten are 0, the words VADER
+    does not know, and they change no sum, count or extreme); the number of all of them, which
+    the shares and the length are taken of, comes from the lists' lengths."""
     count = len(sentences)
     valences = [s.vader_valences for s in sentences]
     lengths = np.fromiter(map(len, valences), np.int64, count)
-    flat = np.fromiter(chain.from_iterable(valences), float, int(lengths.sum()))
-    owner = np.repeat(np.arange(count), lengths)
-    positive, negative = np.maximum(flat, 0.0), np.minimum(flat, 0.0)
+    nonzero = lengths - np.fromiter(map(_COUNT_ZEROS, valences), np.int64, count)
+    flat = np.fromiter(filter(None, chain.from_iterable(valences)), float, int(nonzero.sum()))
+    owner = np.repeat(np.arange(count), nonzero)
+    by_sign = 2 * owner + (flat > 0)  # sentence i's negative valences go to bin 2i, positive 2i+1
+    sums = np.bincount(by_sign, flat, 2 * count).reshape(count, 2)
+    signs = np.bincount(by_sign, minlength=2 * count).reshape(count, 2)
     strongest, weakest = np.zeros(count), np.zeros(count)
-    np.maximum.at(strongest, owner, positive)
-    np.minimum.at(weakest, owner, negative)
-    per = np.array([_tone_inputs(s) for s in sentences], dtype=float).reshape(count, 9)
-    compound, vader_pos, vader_neg, polarity, subjectivity, cue_pos, cue_neg, n, total = per.T
+    np.maximum.at(strongest, owner, flat)
+    np.minimum.at(weakest, owner, flat)
+    per = np.fromiter(chain.from_iterable(map(_tone_inputs, sentences)), float, 9 * count)
+    compound, vader_pos, vader_neg, polarity, subjectivity, cue_pos, cue_neg, n, total = (
+        per.reshape(count, 9).T
+    )
     return np.column_stack(
         (
             compound,
@@ -382,12 +392,12 @@ def tone_matrix(sentences: Sequence[SentenceInput]) -> np.ndarray:
             polarity,
             subjectivity,
             polarity * subjectivity,
-            np.tanh(np.bincount(owner, positive, count) / 4),
-            np.tanh(np.bincount(owner, negative, count) / 4),
+            np.tanh(sums[:, 1] / 4),
+            np.tanh(sums[:, 0] / 4),
             strongest,
             weakest,
-            np.bincount(owner, flat > 0, count) / (lengths + 1),
-            np.bincount(owner, flat < 0, count) / (lengths + 1),
+            signs[:, 1] / (lengths + 1),
+            signs[:, 0] / (lengths + 1),
             np.tanh(cue_pos / 5),
             np.tanh(cue_neg / 5),
             n,
@@ -395,6 +405,10 @@ def tone_matrix(sentences: Sequence[SentenceInput]) -> np.ndarray:
             lengths / 30,
         )
     )
+
+
+_COUNT_ZEROS = methodcaller("count", 0)
+_POLARITY = itemgetter(1)
 
 
 def _tone_inputs(sentence: SentenceInput) -> tuple[float, ...]:
@@ -418,7 +432,7 @@ def _tone_inputs(sentence: SentenceInput) -> tuple[float, ...]:
         cue_pos,
         cue_neg,
         len(assessments),
-        sum(a[1] for a in assessments),
+        sum(map(_POLARITY, assessments)),
     )
 
 
