@@ -155,6 +155,14 @@ def test_runtime_equals_a_reference_computation(text):
     assert judgement.prediction.probabilities == pytest.approx(expected, abs=1e-9)
 
 
+def masked_with_spans(text, mentions, parties):
+    """The masked tokens of ``text`` and the span of each, as the learned cues find them."""
+    tokens, placeholders = [], []
+    assert masked_tokens(text, mentions, tokens, placeholders) == parties
+    feats = StanceFeatures(tokens=tokens, text=text, placeholders=placeholders)
+    return tokens, [feats.token_span(i) for i in range(len(tokens))]
+
+
 def test_masking_matches_the_masked_text():
     text = "İstanbul hosted Pakistan; then Pakistan's envoy met India, and India's too."
     mentions = [
@@ -163,8 +171,7 @@ def test_masking_matches_the_masked_text():
         Mention("IND", 52, 57, "India", "alias"),
         Mention("IND", 63, 68, "India", "alias"),
     ]
-    tokens, spans = [], []
-    assert masked_tokens(text, mentions, tokens, spans) == ("PAK", "IND")
+    tokens, spans = masked_with_spans(text, mentions, ("PAK", "IND"))
     masked = text
     placeholders = ["enta", "enta", "entb", "entb"]
     for m, word in reversed(list(zip(mentions, placeholders, strict=True))):
@@ -185,8 +192,7 @@ def test_masking_matches_the_masked_text_for_any_text(text, start, size):
     start = min(start, len(text))
     end = min(start + size, len(text))
     mentions = [Mention("X", start, end, text[start:end], "alias")] if end > start else []
-    tokens, spans = [], []
-    masked_tokens(text, mentions, tokens, spans)
+    tokens, spans = masked_with_spans(text, mentions, ("X", None) if mentions else (None, None))
     masked = text[:start] + " enta " + text[end:] if mentions else text
     assert tokens == re.findall(r"(?u)\b\w\w+\b", masked.lower())
     low = text.lower()
@@ -545,13 +551,13 @@ def test_term_index_finds_the_rows_of_the_counted_terms(sentences):
 @given(TOKENS, TOKENS)
 def test_a_term_is_found_where_it_first_occurs(before, after):
     tokens = [*before, "enta", *after, "entb", "talks"]
-    feats = StanceFeatures(tokens=tokens)
-    feats.spans = [(i, i + 1) for i in range(len(tokens))]  # token i spans (i, i + 1)
+    feats = StanceFeatures(tokens=tokens, text=" ".join(tokens))
+    ends = list(itertools.accumulate(len(token) + 1 for token in tokens))  # token i's end + 1
     for term in term_counts(tokens):
         # the reference: the first place where the term's own list of terms has it
         first = next(i for i in range(len(tokens)) if term in term_counts(tokens[: i + 1]))
         span = term_span(feats, term)
-        assert span is not None and span[1] == first + 1, term
+        assert span is not None and span[1] == ends[first] - 1, term
     assert term_span(feats, "never seen") is None and term_span(feats, "post:xyzzy") is None
 
 

@@ -106,8 +106,8 @@ class StanceFeatures:
     """The terms (with counts) and dense values of one sentence, and the parties it names.
 
     ``values`` are the dense features in the order of ``STANCE_DENSE``; ``tokens`` the masked
-    words in order; ``spans`` (worked out when an explanation asks for them) their character
-    spans in the sentence, a placeholder spanning its mention.
+    words in order; ``placeholders`` where each party placeholder among them stands: its
+    token index and its mention's span in the lower-cased ``text``.
     """
 
     values: list[float] = field(default_factory=lambda: [0.0] * len(STANCE_DENSE))
@@ -115,7 +115,7 @@ class StanceFeatures:
     first: str | None = None
     second: str | None = None
     text: str = ""
-    mentions: tuple = ()
+    placeholders: list[tuple[int, int, int]] = field(default_factory=list)
 
     @cached_property
     def dense(self) -> dict[str, float]:
@@ -128,29 +128,53 @@ class StanceFeatures:
         return term_counts(self.tokens)
 
     @cached_property
-    def spans(self) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
-        masked_tokens(self.text, self.mentions, None, spans)
-        return spans
+    def _lowered(self) -> tuple[str, list[int] | None]:
+        """The lower-cased text, and where each character of ``text`` starts in it when the
+        two differ in length."""
+        low = self.text.lower()
+        return low, _lowered_offsets(self.text) if len(low) != len(self.text) else None
+
+    def token_span(self, index: int) -> tuple[int, int]:
+        """The character span in ``text`` of token ``index``; a placeholder spans its mention.
+
+        Only the token asked for is located (an explanation needs a few, of a few sentences):
+        from the placeholder before it, or the start, each word is looked for in turn where
+        the last one ended. A word is the next run of two or more word characters, and none
+        start before it, so the first place it occurs from there is where it was found."""
+        low, offsets = self._lowered
+        position = after = 0
+        for at, start, end in self.placeholders:
+            if at == index:
+                return (start, end) if offsets is None else _original_span(offsets, (start, end))
+            if at > index:
+                break
+            position, after = end, at + 1
+        start = position
+        for word in self.tokens[after : index + 1]:
+            start = low.find(word, position)
+            position = start + len(word)
+        return (start, position) if offsets is None else _original_span(offsets, (start, position))
 
 
 def stance_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> StanceFeatures:
     """Terms and dense values of ``sentence``, given its lexicon cues after every rule."""
-    text, mentions = sentence.text, sentence.mentions
+    text = sentence.text
     tokens: list[str] = []
-    first, second = masked_tokens(text, mentions, tokens)
-    return StanceFeatures(stance_values(sentence, cues), tokens, first, second, text, mentions)
+    placeholders: list[tuple[int, int, int]] = []
+    first, second = masked_tokens(text, sentence.mentions, tokens, placeholders)
+    values = stance_values(sentence, cues)
+    return StanceFeatures(values, tokens, first, second, text, placeholders)
 
 
 def masked_tokens(
     text: str,
     mentions: Iterable,
-    tokens: list[str] | None,
-    spans: list[tuple[int, int]] | None = None,
+    tokens: list[str],
+    placeholders: list[tuple[int, int, int]] | None = None,
 ) -> tuple[str | None, str | None]:
-    """Fill ``tokens`` and ``spans`` (each when given) with the sentence's lower-case words,
-    party mentions replaced by placeholders, and their character spans; return the keys of
-    the first and second party.
+    """Fill ``tokens`` with the sentence's lower-case words, party mentions replaced by
+    placeholders, and ``placeholders`` (when given) with where each placeholder stands (see
+    :class:`StanceFeatures`); return the keys of the first and second party.
 
     Words are runs of two or more word characters (scikit-learn's default token pattern) in
     the lower-cased text; a mention that overlaps an earlier one is skipped.
@@ -167,29 +191,19 @@ def masked_tokens(
             start, end = offsets[start], offsets[end]
         if start < position:
             continue
-        _words(low, position, start, tokens, spans)
+        # The pattern has no boundary assertion, so searching from ``position`` to ``start``
+        # finds what searching the slice would: a word cut by a mention is cut here too.
+        tokens += TOKEN.findall(low, position, start)
         if mention.key not in order:
             order.append(mention.key)
-        if tokens is not None:
-            index = order.index(mention.key)
-            tokens.append(FIRST if index == 0 else SECOND if index == 1 else OTHER)
-        if spans is not None:
-            spans.append((start, end))
+        if placeholders is not None:
+            placeholders.append((len(tokens), start, end))
+        index = order.index(mention.key)
+        tokens.append(FIRST if index == 0 else SECOND if index == 1 else OTHER)
         position = end
-    _words(low, position, len(low), tokens, spans)
-    if offsets is not None and spans is not None:
-        spans[:] = [_original_span(offsets, s) for s in spans]
+    tokens += TOKEN.findall(low, position)
     first = order[0] if order else None
     return first, order[1] if len(order) > 1 else None
-
-
-def _words(low: str, start: int, end: int, tokens: list[str] | None, spans: list | None) -> None:
-    # The pattern has no boundary assertion, so searching from ``start`` to ``end`` finds
-    # what searching the slice would: a word cut by a mention is cut here too.
-    if tokens is not None:
-        tokens += TOKEN.findall(low, start, end)
-    if spans is not None:
-        spans += map(re.Match.span, TOKEN.finditer(low, start, end))
 
 
 def _lowered_offsets(text: str) -> list[int]:
@@ -202,6 +216,7 @@ def _lowered_offsets(text: str) -> list[int]:
 
 
 def _original_span(offsets: list[int], span: tuple[int, int]) -> tuple[int, int]:
+    """A span in the lower-cased text as a span in the text (see :func:`_lowered_offsets`)."""
     return bisect.bisect_right(offsets, span[0]) - 1, bisect.bisect_left(offsets, span[1])
 
 
@@ -310,8 +325,7 @@ def term_span(feats: StanceFeatures, term: str) -> tuple[int, int] | None:
     found = _term_tokens(tokens, term)
     if found is None:
         return None
-    spans = feats.spans
-    return spans[found[0]][0], spans[found[1]][1]
+    return feats.token_span(found[0])[0], feats.token_span(found[1])[1]
 
 
 def _term_tokens(tokens: list[str], term: str) -> tuple[int, int] | None:
