@@ -10,8 +10,9 @@ prints microseconds per sentence, the best of ``--repeats`` rounds:
 * the whole ``analyze`` and the document-level part of it (splitting, party matching,
   attribution, summaries: everything except scoring the sentences);
 * VADER and TextBlob as the pipeline calls them (once per sentence, shared by the scorers);
-* the cue lexicon with its rules; the stance model's features and its weighted sum; the tone
-  model (negation-marked words, features, weighted sum);
+* the cue lexicon with its rules; the stance model's features, and its weighted sum with the
+  probabilities, labels and directions that follow; the tone model (negation-marked words,
+  features, weighted sum);
 * the stance scorer's whole ``score_many`` with the libraries and cues already computed, and
   building the result rows;
 * ``analyze`` again beside ``analyze`` without the learned models (see ``without``),
