@@ -87,31 +87,29 @@ class Prediction:
     def __init__(
         self,
         probabilities: list[float],
+        three: list[float],
         label: str,
-        best: int,
         effects: TermEffects,
         place: int,
     ):
-        p = self.probabilities = probabilities
-        self.three = {"neutral": p[0], "convergence": p[1] + p[2], "divergence": p[3] + p[4]}
-        self.label, self.best, self.effects, self.place = label, best, effects, place
+        self.probabilities = probabilities
+        neutral, convergence, divergence = three
+        self.three = {"neutral": neutral, "convergence": convergence, "divergence": divergence}
+        self.label, self.best = label, self.best_of(label)
+        self.effects, self.place = effects, place
 
     @classmethod
     def many(cls, logits: np.ndarray, effects: TermEffects) -> list[Prediction]:
         """The readings of a batch, from its log-odds of the polar classes against neutral
-        (a row per sentence): the label and direction are worked out for the whole batch at
-        once."""
+        (a row per sentence): the probabilities and labels are worked out for the whole batch
+        at once."""
         p = softmax(np.column_stack((np.zeros(len(logits)), logits)))
         three = np.column_stack((p[:, 0], p[:, 1] + p[:, 2], p[:, 3] + p[:, 4]))
         labels = three.argmax(axis=1)  # the first of equals, in LABELS order
-        first = np.where(labels == 1, 1, 3)
-        rows = np.arange(len(p))
-        best = first + (p[rows, first] < p[rows, first + 1])
-        best[labels == 0] = 0
         return [
-            cls(probabilities, LABELS[label], top, effects, place)
-            for place, (probabilities, label, top) in enumerate(
-                zip(p.tolist(), labels.tolist(), best.tolist(), strict=True)
+            cls(probabilities, sums, LABELS[label], effects, place)
+            for place, (probabilities, sums, label) in enumerate(
+                zip(p.tolist(), three.tolist(), labels.tolist(), strict=True)
             )
         ]
 
