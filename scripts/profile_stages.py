@@ -286,10 +286,10 @@ def without(
         keys = [*dict.fromkeys(m.key for m in sentence.mentions if m.kind != "venue"), None, None]
         return StanceFeatures(first=keys[0], second=keys[1])
 
-    def no_predictions(features: list) -> list[Prediction]:
+    def no_predictions(features: list) -> tuple[list[Prediction], TermEffects]:
         bounds = [0] * (len(features) + 1)
         empty = TermEffects([], bounds, np.empty(0, int), np.empty(0), np.empty((0, 4)))
-        return Prediction.many(np.array([neutral for _ in features]).reshape(-1, 4), empty)
+        return Prediction.many(np.array([neutral for _ in features]).reshape(-1, 4)), empty
 
     patches: list[tuple[object, str, object]] = []
     if "the tone model" in parts:

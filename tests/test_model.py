@@ -28,7 +28,7 @@ from stance.scoring.features import (
     negation_marked_words,
     stance_features,
     term_counts,
-    term_span,
+    term_spans,
     tone_matrix,
 )
 from stance.scoring.linear import LinearModel
@@ -155,12 +155,16 @@ def test_runtime_equals_a_reference_computation(text):
     assert judgement.prediction.probabilities == pytest.approx(expected, abs=1e-9)
 
 
-def masked_with_spans(text, mentions, parties):
-    """The masked tokens of ``text`` and the span of each, as the learned cues find them."""
+def masked_with_spans(text, mentions, parties, some=()):
+    """The masked tokens of ``text`` and the span of each, as the learned cues find them;
+    the spans of ``some`` of them (those it has), asked for alone, must be the same."""
     tokens, placeholders = [], []
     assert masked_tokens(text, mentions, tokens, placeholders) == parties
     feats = StanceFeatures(tokens=tokens, text=text, placeholders=placeholders)
-    return tokens, [feats.token_span(i) for i in range(len(tokens))]
+    spans = feats.token_spans(range(len(tokens)))
+    chosen = [i for i in some if i < len(tokens)]
+    assert feats.token_spans(chosen) == {i: spans[i] for i in chosen}
+    return tokens, [spans[i] for i in range(len(tokens))]
 
 
 def test_masking_matches_the_masked_text():
@@ -187,12 +191,14 @@ def test_masking_matches_the_masked_text():
     st.text(min_size=0, max_size=60) | st.text("abA .,'-é", max_size=60),
     st.integers(0, 60),
     st.integers(1, 8),
+    st.lists(st.integers(0, 20), max_size=4),
 )
-def test_masking_matches_the_masked_text_for_any_text(text, start, size):
+def test_masking_matches_the_masked_text_for_any_text(text, start, size, some):
     start = min(start, len(text))
     end = min(start + size, len(text))
     mentions = [Mention("X", start, end, text[start:end], "alias")] if end > start else []
-    tokens, spans = masked_with_spans(text, mentions, ("X", None) if mentions else (None, None))
+    parties = ("X", None) if mentions else (None, None)
+    tokens, spans = masked_with_spans(text, mentions, parties, some)
     masked = text[:start] + " enta " + text[end:] if mentions else text
     assert tokens == re.findall(r"(?u)\b\w\w+\b", masked.lower())
     low = text.lower()
@@ -424,7 +430,7 @@ def test_a_stance_model_reads_its_own_dense_features_in_its_own_order():
     result = stance.score_sentence("Pakistan warmly thanked India for its help.", parties=PARTIES)
     sentence = input_from_result(result, CueLexicon.builtin())
     features = stance_features(sentence, lexicon_cues(sentence))
-    prediction = scorer._predictions([features])[0]
+    prediction = scorer._predictions([features])[0][0]
     assert features.dense["vader"] and features.dense["textblob"]
     expected = softmax([0.0, *model.scores(features.counts, features.dense)])
     assert prediction.probabilities == pytest.approx(expected.tolist())
@@ -556,9 +562,11 @@ def test_a_term_is_found_where_it_first_occurs(before, after):
     for term in term_counts(tokens):
         # the reference: the first place where the term's own list of terms has it
         first = next(i for i in range(len(tokens)) if term in term_counts(tokens[: i + 1]))
-        span = term_span(feats, term)
+        [span] = term_spans(feats, [term])
         assert span is not None and span[1] == ends[first] - 1, term
-    assert term_span(feats, "never seen") is None and term_span(feats, "post:xyzzy") is None
+    terms = list(term_counts(tokens))
+    assert term_spans(feats, terms) == [term_spans(feats, [term])[0] for term in terms]
+    assert term_spans(feats, ["never seen", "post:xyzzy", "talks"])[:2] == [None, None]
 
 
 def test_term_rows_of_a_batch_are_each_sentences_known_terms():
@@ -588,14 +596,14 @@ def test_term_effects_of_a_batch_are_the_contributions():
     _, effects = model.batch_of(
         *model.term_rows([[], list(Counter(counts).elements())]), [[0.0], [0.0]]
     )
-    assert effects.largest(0, 0, -math.inf) == []
+    assert effects.largest([0, -1], -math.inf) == [[], []]
     by_term = {c.feature: c.effects for c in model.contributions(counts, {})}
     for output in (0, 1):
-        found = effects.largest(1, output, -math.inf)
+        found = effects.largest([-1, output], -math.inf)[1]
         assert [t for _, t in found] == sorted(by_term, key=lambda t: -by_term[t][output])
         for effect, term in found:
             assert effect == pytest.approx(by_term[term][output])
-        strong = effects.largest(1, output, 0.5)
+        strong = effects.largest([-1, output], 0.5)[1]
         assert strong == [(e, t) for e, t in found if e >= 0.5]
 
 

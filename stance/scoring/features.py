@@ -134,26 +134,37 @@ class StanceFeatures:
         low = self.text.lower()
         return low, _lowered_offsets(self.text) if len(low) != len(self.text) else None
 
-    def token_span(self, index: int) -> tuple[int, int]:
-        """The character span in ``text`` of token ``index``; a placeholder spans its mention.
+    def token_spans(self, indices: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """The character span in ``text`` of each token of ``indices``; a placeholder spans
+        its mention.
 
-        Only the token asked for is located (an explanation needs a few, of a few sentences):
-        from the placeholder before it, or the start, each word is looked for in turn where
-        the last one ended. A word is the next run of two or more word characters, and none
-        start before it, so the first place it occurs from there is where it was found."""
+        Only the tokens asked for are located (an explanation needs a few, of a few
+        sentences), in one walk: from the placeholder before each, or where the walk stands,
+        each word is looked for in turn where the last one ended. A word is the next run of
+        two or more word characters, and none start before it, so the first place it occurs
+        from there is where it was found."""
         low, offsets = self._lowered
-        position = after = 0
-        for at, start, end in self.placeholders:
-            if at == index:
-                return (start, end) if offsets is None else _original_span(offsets, (start, end))
-            if at > index:
-                break
-            position, after = end, at + 1
-        start = position
-        for word in self.tokens[after : index + 1]:
-            start = low.find(word, position)
-            position = start + len(word)
-        return (start, position) if offsets is None else _original_span(offsets, (start, position))
+        tokens = self.tokens
+        spans = {}
+        position = after = 0  # the walk has passed the tokens before ``after``, to ``position``
+        for index in sorted(set(indices)):
+            span = None
+            for at, start, end in self.placeholders:
+                if at > index:
+                    break
+                if at >= after:
+                    position, after = end, at + 1
+                    if at == index:
+                        span = (start, end)
+            if span is None:
+                start = position
+                for word in tokens[after : index + 1]:
+                    start = low.find(word, position)
+                    position = start + len(word)
+                after = index + 1
+                span = (start, position)
+            spans[index] = span if offsets is None else _original_span(offsets, span)
+        return spans
 
 
 def stance_features(sentence: SentenceInput, cues: tuple[Cue, ...]) -> StanceFeatures:
@@ -319,13 +330,13 @@ def _seen_before(marks: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
     return counted[:-1] > np.repeat(counted[starts], lengths)
 
 
-def term_span(feats: StanceFeatures, term: str) -> tuple[int, int] | None:
-    """The span of the first occurrence of ``term`` (a word, pair or tagged word)."""
+def term_spans(feats: StanceFeatures, terms: Sequence[str]) -> list[tuple[int, int] | None]:
+    """The span of the first occurrence of each of ``terms`` (words, pairs or tagged words),
+    None for a term the sentence lacks."""
     tokens = feats.tokens
-    found = _term_tokens(tokens, term)
-    if found is None:
-        return None
-    return feats.token_span(found[0])[0], feats.token_span(found[1])[1]
+    found = [_term_tokens(tokens, term) for term in terms]
+    spans = feats.token_spans(i for pair in found if pair is not None for i in pair)
+    return [None if pair is None else (spans[pair[0]][0], spans[pair[1]][1]) for pair in found]
 
 
 def _term_tokens(tokens: list[str], term: str) -> tuple[int, int] | None:

@@ -65,20 +65,25 @@ class TermEffects:
     values: np.ndarray  # each term's TF-IDF value, normalised within its block
     effects: np.ndarray
 
-    def largest(self, sentence: int, output: int, minimum: float) -> list[tuple[float, str]]:
-        """Sentence ``sentence``'s terms that added at least ``minimum`` to ``output``, as
-        (effect, term), largest first."""
-        low, high = self.bounds[sentence], self.bounds[sentence + 1]
-        column = self.effects[low:high, output]
-        kept = np.nonzero(column >= minimum)[0]
+    def largest(self, outputs: Sequence[int], minimum: float) -> list[list[tuple[float, str]]]:
+        """For each sentence of the batch, its terms that added at least ``minimum`` to its
+        output of ``outputs`` (none for a sentence whose output is -1), as (effect, term),
+        largest first: the effects are compared for the whole batch at once."""
+        found: list[list[tuple[float, str]]] = [[] for _ in outputs]
+        bounds = np.asarray(self.bounds)
+        column = np.repeat(np.asarray(outputs, dtype=np.int64), np.diff(bounds))
+        rows = np.nonzero(column >= 0)[0]
+        effects = self.effects[rows, column[rows]]
+        strong = effects >= minimum
+        rows = rows[strong]
+        owners = np.searchsorted(bounds, rows, side="right") - 1
         names = self.names
-        found = [
-            (effect, names[term])
-            for effect, term in zip(
-                column[kept].tolist(), self.terms[low:high][kept].tolist(), strict=True
-            )
-        ]
-        found.sort(reverse=True)
+        for owner, effect, term in zip(
+            owners.tolist(), effects[strong].tolist(), self.terms[rows].tolist(), strict=True
+        ):
+            found[owner].append((effect, names[term]))
+        for terms in found:
+            terms.sort(reverse=True)
         return found
 
 

@@ -48,7 +48,7 @@ from .features import (
     StanceFeatures,
     TermIndex,
     stance_features,
-    term_span,
+    term_spans,
 )
 from .linear import DENSE, Contribution, LinearModel, TermEffects
 from .model import stance_model
@@ -77,29 +77,20 @@ _WORD = re.compile(r"\w+")
 
 
 class Prediction:
-    """The model's reading of one sentence of a batch: the probabilities of the five classes
-    (``CLASSES`` order), what follows from them (the three labels' probabilities, directions
-    summed; the label; its more probable direction, ``best``), and where its terms' effects
-    are (``place`` in the batch's ``effects``)."""
+    """The model's reading of one sentence: the probabilities of the five classes (``CLASSES``
+    order), and what follows from them (the three labels' probabilities, directions summed;
+    the label; its more probable direction, ``best``)."""
 
-    __slots__ = ("best", "effects", "label", "place", "probabilities", "three")
+    __slots__ = ("best", "label", "probabilities", "three")
 
-    def __init__(
-        self,
-        probabilities: list[float],
-        three: list[float],
-        label: str,
-        effects: TermEffects,
-        place: int,
-    ):
+    def __init__(self, probabilities: list[float], three: list[float], label: str):
         self.probabilities = probabilities
         neutral, convergence, divergence = three
         self.three = {"neutral": neutral, "convergence": convergence, "divergence": divergence}
         self.label, self.best = label, self.best_of(label)
-        self.effects, self.place = effects, place
 
     @classmethod
-    def many(cls, logits: np.ndarray, effects: TermEffects) -> list[Prediction]:
+    def many(cls, logits: np.ndarray) -> list[Prediction]:
         """The readings of a batch, from its log-odds of the polar classes against neutral
         (a row per sentence): the probabilities and labels are worked out for the whole batch
         at once."""
@@ -107,9 +98,9 @@ class Prediction:
         three = np.column_stack((p[:, 0], p[:, 1] + p[:, 2], p[:, 3] + p[:, 4]))
         labels = three.argmax(axis=1)  # the first of equals, in LABELS order
         return [
-            cls(probabilities, sums, LABELS[label], effects, place)
-            for place, (probabilities, sums, label) in enumerate(
-                zip(p.tolist(), three.tolist(), labels.tolist(), strict=True)
+            cls(probabilities, sums, LABELS[label])
+            for probabilities, sums, label in zip(
+                p.tolist(), three.tolist(), labels.tolist(), strict=True
             )
         ]
 
@@ -180,17 +171,16 @@ class LexiconStanceScorer(Scorer):
         # No party and no lexicon cue: no stance, whatever the model would say, so it is not
         # asked (a third or more of the sentences of a speech; see ``judge``).
         asked = [bool(cues) or _party_in_view(s) for s, cues in zip(sentences, found, strict=True)]
-        features = [
-            stance_features(s, cues)
-            for s, cues, ask in zip(sentences, found, asked, strict=True)
+        chosen = [
+            (sentence, cues, tone)
+            for sentence, cues, tone, ask in zip(sentences, found, tones, asked, strict=True)
             if ask
         ]
-        readings = zip(features, self._predictions(features), strict=True)
+        features = [stance_features(sentence, cues) for sentence, cues, _ in chosen]
+        scores = iter(self._scores(chosen, features, *self._predictions(features)))
         return [
-            self._decide(sentence, cues, *next(readings), tone)
-            if ask
-            else Score(0.0, "neutral", (), {"tone": tone})
-            for sentence, cues, ask, tone in zip(sentences, found, asked, tones, strict=True)
+            next(scores) if ask else Score(0.0, "neutral", (), {"tone": tone})
+            for ask, tone in zip(asked, tones, strict=True)
         ]
 
     def score(self, sentence: SentenceInput) -> Score:
@@ -202,27 +192,54 @@ class LexiconStanceScorer(Scorer):
         if found is None:
             found = lexicon_cues(sentence)
         features = stance_features(sentence, found)
-        prediction = self._predictions([features])[0]
-        score = self._decide(sentence, found, features, prediction, self.tone.value(sentence))
-        return Judgement(score, prediction, features, self.model)
+        predictions, effects = self._predictions([features])
+        chosen = [(sentence, found, self.tone.value(sentence))]
+        score = self._scores(chosen, [features], predictions, effects)[0]
+        return Judgement(score, predictions[0], features, self.model)
 
-    def _predictions(self, features: list[StanceFeatures]) -> list[Prediction]:
-        """The model's reading of each sentence of a batch (see :class:`Prediction`)."""
+    def _predictions(self, features: list[StanceFeatures]) -> tuple[list[Prediction], TermEffects]:
+        """The model's reading of each sentence of a batch (see :class:`Prediction`), and
+        what each of its terms added to each class."""
         sentence, rows = self.terms.rows([f.tokens for f in features])
         values = np.array([f.values for f in features], dtype=float)
         dense = values.reshape(len(features), len(STANCE_DENSE))[:, self.dense_columns]
         logits, effects = self.model.batch_of(sentence, rows, dense)
-        return Prediction.many(logits, effects)
+        return Prediction.many(logits), effects
 
-    def _decide(
+    def _scores(
+        self,
+        chosen: list[tuple[SentenceInput, tuple[Cue, ...], float]],
+        features: list[StanceFeatures],
+        predictions: list[Prediction],
+        effects: TermEffects,
+    ) -> list[Score]:
+        """The scores of the sentences the model read, given each one's lexicon cues and
+        tone: the labels by the rules, then the learned cues of every polar one at once."""
+        decided = [
+            self._label(sentence, cues, feats, prediction, tone)
+            for (sentence, cues, tone), feats, prediction in zip(
+                chosen, features, predictions, strict=True
+            )
+        ]
+        outputs = [best - 1 if label != "neutral" else -1 for label, best, _, _ in decided]
+        candidates = effects.largest(outputs, LEARNED_MIN)
+        return [
+            self._score(sentence, cues, feats, *decision, strongest)
+            for (sentence, cues, _), feats, decision, strongest in zip(
+                chosen, features, decided, candidates, strict=True
+            )
+        ]
+
+    def _label(
         self,
         sentence: SentenceInput,
         found: tuple[Cue, ...],
         features: StanceFeatures,
         prediction: Prediction,
         tone: float,
-    ) -> Score:
-        """The label from the model's reading and the lexicon's rules (see the module)."""
+    ) -> tuple[str, int, float, dict[str, float]]:
+        """The label, its direction (``best``) and score from the model's reading and the
+        lexicon's rules (see the module), and the details behind them."""
         label, best, value = prediction.label, prediction.best, prediction.value
         three = prediction.three
         details = {
@@ -246,9 +263,24 @@ class LexiconStanceScorer(Scorer):
         if not found and not _party_in_view(sentence):
             # Tone alone does not make a stance: no party and no lexicon cue, no stance.
             label, value = "neutral", 0.0
+        return label, best, value, details
+
+    def _score(
+        self,
+        sentence: SentenceInput,
+        found: tuple[Cue, ...],
+        features: StanceFeatures,
+        label: str,
+        best: int,
+        value: float,
+        details: dict[str, float],
+        strongest: list[tuple[float, str]],
+    ) -> Score:
+        """The score of a labelled sentence: a polar label with its learned cues (from the
+        ``strongest`` terms toward it), kept only when a cue supports it; who holds it."""
         cues = found
         if label != "neutral":
-            learned = self._learned(sentence.text, features, prediction, best, label, found)
+            learned = self._learned(sentence.text, features, strongest, label, found)
             cues = tuple(sorted(found + learned, key=_position))
             if self.require_cue and not any(_supports(cue, label) for cue in cues):
                 label, cues = "neutral", found
@@ -259,19 +291,19 @@ class LexiconStanceScorer(Scorer):
         self,
         text: str,
         features: StanceFeatures,
-        prediction: Prediction,
-        best: int,
+        strongest: list[tuple[float, str]],
         label: str,
         found: tuple[Cue, ...],
     ) -> tuple[Cue, ...]:
-        """The learned terms that pushed hardest toward the predicted class, one cue per
-        span and none overlapping another cue (so each word is highlighted for one reason);
-        the effect is their contribution to its log-odds (negative for divergence)."""
+        """The learned terms that pushed hardest toward the predicted class (``strongest``,
+        as (effect, term), largest first), one cue per span and none overlapping another cue
+        (so each word is highlighted for one reason); the effect is their contribution to
+        its log-odds (negative for divergence)."""
         sign = 1.0 if label == "convergence" else -1.0
         taken = [(c.start, c.end) for c in found]
         by_span: dict[tuple[int, int], list[tuple[float, str]]] = {}
-        for effect, term in prediction.effects.largest(prediction.place, best - 1, LEARNED_MIN):
-            span = term_span(features, term)
+        spans = term_spans(features, [term for _, term in strongest])
+        for (effect, term), span in zip(strongest, spans, strict=True):
             if span is None:
                 continue
             if span in by_span:
