@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import stance
@@ -214,6 +214,42 @@ def test_masking_matches_the_masked_text_for_any_text(text, start, size, some):
             assert spans == [*words(0, start), (start, end), *words(end, len(low))]
         else:
             assert spans == words(0, len(low))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    # mentions inside words ("aabbaa", the middle named) join the tokens on either side
+    st.text("ab .-İ", max_size=40) | st.text(max_size=40),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(1, 6)), max_size=3),
+)
+@example("aabbaa", [(2, 2)])  # one word: the tokens "aa" and "aa" on either side of a mention
+@example("abİab", [])  # one word, two tokens: "İ" lower-cases to "i" and a combining dot
+def test_a_sentence_has_at_least_its_fewest_words(text, places):
+    mentions = [
+        Mention(f"P{i}", start, min(start + size, len(text)), "", "alias")
+        for i, (start, size) in enumerate(sorted(places))
+        if start < len(text)
+    ]
+    tokens, placeholders = [], []
+    masked_tokens(text, mentions, tokens, placeholders)
+    feats = StanceFeatures(tokens=tokens, text=text, placeholders=placeholders)
+    assert 1 <= feats.fewest_words <= max(len(re.findall(r"\w+", text)), 1)
+
+
+def test_the_words_are_counted_when_the_cues_may_be_dense_enough():
+    text = "India and Pakistan praised, welcomed and commended the agreement."
+    result = stance.score_sentence(text, parties=PARTIES)
+    sentence = input_from_result(result, CueLexicon.builtin())
+    found = lexicon_cues(sentence)
+    words = len(re.findall(r"\w+", text))
+    for limit in (0.05, 0.5, 5.0):
+        scorer = LexiconStanceScorer(LinearModel.parse(stance_model_text(limit)))
+        density = scorer.judge(sentence).score.details["cue_density"]
+        assert density == pytest.approx(sum(c.effect for c in found) / words)
+        score = scorer.score(sentence)
+        decided = abs(density) >= limit
+        assert (score.label != "neutral") == decided
+        assert ("cue_density" in score.details) == decided
 
 
 def test_terms_words_pairs_and_regions():

@@ -194,7 +194,7 @@ class LexiconStanceScorer(Scorer):
         features = stance_features(sentence, found)
         predictions, effects = self._predictions([features])
         chosen = [(sentence, found, self.tone.value(sentence))]
-        score = self._scores(chosen, [features], predictions, effects)[0]
+        score = self._scores(chosen, [features], predictions, effects, explaining=True)[0]
         return Judgement(score, predictions[0], features, self.model)
 
     def _predictions(self, features: list[StanceFeatures]) -> tuple[list[Prediction], TermEffects]:
@@ -212,11 +212,13 @@ class LexiconStanceScorer(Scorer):
         features: list[StanceFeatures],
         predictions: list[Prediction],
         effects: TermEffects,
+        explaining: bool = False,
     ) -> list[Score]:
         """The scores of the sentences the model read, given each one's lexicon cues and
-        tone: the labels by the rules, then the learned cues of every polar one at once."""
+        tone: the labels by the rules, then the learned cues of every polar one at once.
+        ``explaining``: the details keep every rule's evidence (see :meth:`_label`)."""
         decided = [
-            self._label(sentence, cues, feats, prediction, tone)
+            self._label(sentence, cues, feats, prediction, tone, explaining)
             for (sentence, cues, tone), feats, prediction in zip(
                 chosen, features, predictions, strict=True
             )
@@ -237,9 +239,17 @@ class LexiconStanceScorer(Scorer):
         features: StanceFeatures,
         prediction: Prediction,
         tone: float,
+        explaining: bool = False,
     ) -> tuple[str, int, float, dict[str, float]]:
         """The label, its direction (``best``) and score from the model's reading and the
-        lexicon's rules (see the module), and the details behind them."""
+        lexicon's rules (see the module), and the details behind them: the tone, the model's
+        probabilities, and the evidence of the rule that decided the label, or, when
+        ``explaining``, of every rule that was weighed (``cue_density``, ``state_cues``).
+
+        The words of a sentence are counted only when its cues could reach the density
+        threshold with the fewest words it may have (see
+        :attr:`StanceFeatures.fewest_words`), or to explain it: few sentences are that dense,
+        and counting is a pass over the text."""
         label, best, value = prediction.label, prediction.best, prediction.value
         three = prediction.three
         details = {
@@ -249,15 +259,22 @@ class LexiconStanceScorer(Scorer):
             "p_divergence": three["divergence"],
         }
         if label == "neutral" and found:
-            density = cue_density(sentence.text, found)
-            details["cue_density"] = density
-            if density and abs(density) >= self.density_limits[features.first is None]:
-                label = "convergence" if density > 0 else "divergence"
-                best, value = prediction.best_of(label), math.tanh(density)
+            total = cue_total(found)
+            limit = self.density_limits[features.first is None]
+            if explaining or abs(total) >= limit * features.fewest_words:
+                density = total / max(len(_WORD.findall(sentence.text)), 1)
+                if explaining:
+                    details["cue_density"] = density
+                if density and abs(density) >= limit:
+                    details["cue_density"] = density
+                    label = "convergence" if density > 0 else "divergence"
+                    best, value = prediction.best_of(label), math.tanh(density)
         if label == "neutral" and found and between_states(sentence):
             evidence = state_evidence(sentence, found)
-            details["state_cues"] = evidence
+            if explaining:
+                details["state_cues"] = evidence
             if abs(evidence) >= STATE_CUE_TOTAL:
+                details["state_cues"] = evidence
                 label = "convergence" if evidence > 0 else "divergence"
                 best, value = prediction.best_of(label), math.tanh(evidence / 5)
         if not found and not _party_in_view(sentence):
@@ -362,11 +379,10 @@ def term_index(model: LinearModel) -> TermIndex:
     return TermIndex(model.index)
 
 
-def cue_density(text: str, cues: tuple[Cue, ...]) -> float:
-    """The lexicon's evidence per word: the cues' effects (after the rules) summed, violence
-    left out, divided by the number of words of the sentence."""
-    total = sum(cue.effect for cue in cues if cue.category not in VIOLENCE)
-    return total / max(len(_WORD.findall(text)), 1)
+def cue_total(cues: tuple[Cue, ...]) -> float:
+    """The lexicon's evidence: the cues' effects (after the rules) summed, violence left out;
+    per word of the sentence, its cue density."""
+    return sum(cue.effect for cue in cues if cue.category not in VIOLENCE)
 
 
 def between_states(sentence: SentenceInput) -> bool:
