@@ -263,18 +263,18 @@ class LexiconStanceScorer(Scorer):
             limit = self.density_limits[features.first is None]
             if explaining or abs(total) >= limit * features.fewest_words:
                 density = total / max(len(_WORD.findall(sentence.text)), 1)
-                if explaining:
+                decides = bool(density) and abs(density) >= limit
+                if decides or explaining:
                     details["cue_density"] = density
-                if density and abs(density) >= limit:
-                    details["cue_density"] = density
+                if decides:
                     label = "convergence" if density > 0 else "divergence"
                     best, value = prediction.best_of(label), math.tanh(density)
         if label == "neutral" and found and between_states(sentence):
             evidence = state_evidence(sentence, found)
-            if explaining:
+            decides = abs(evidence) >= STATE_CUE_TOTAL
+            if decides or explaining:
                 details["state_cues"] = evidence
-            if abs(evidence) >= STATE_CUE_TOTAL:
-                details["state_cues"] = evidence
+            if decides:
                 label = "convergence" if evidence > 0 else "divergence"
                 best, value = prediction.best_of(label), math.tanh(evidence / 5)
         if not found and not _party_in_view(sentence):
