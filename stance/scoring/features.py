@@ -321,10 +321,10 @@ class TermIndex:
         after = np.ones(total, dtype=bool)
         after[starts[lengths > 0]] = False
         paired = np.nonzero(after[1:] & known[1:] & known[:-1])[0] + 1
-        # in order, each key is searched for from where the last one was found: twice as fast
-        order = np.argsort(ids[paired - 1] * (self._unknown + 1) + ids[paired])
-        paired = paired[order]
         keys = ids[paired - 1] * (self._unknown + 1) + ids[paired]
+        # in order, each key is searched for from where the last one was found: twice as fast
+        order = np.argsort(keys)
+        paired, keys = paired[order], keys[order]
         at = np.minimum(np.searchsorted(self._pair_keys, keys), len(self._pair_keys) - 1)
         hit = self._pair_keys[at] == keys if len(self._pair_keys) else np.zeros(len(keys), bool)
         # tagged words: the region is moved on by the placeholders before the word
