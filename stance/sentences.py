@@ -9,8 +9,11 @@ sentence:
   only when a typical sentence opener follows (``The``, ``He``, ``In``...);
 * ``initial``: a single capital letter before the period is an initial (``Donald J. Trump``);
 * ``lower-case continuation``: nothing ends before a word in lower case (``etc. he asserted``);
-* ``paragraph``: a blank line always ends a sentence; a single line break ends one after a
-  short line (a heading or list item) or before a bullet.
+* ``paragraph``: a blank line (or U+2029, the paragraph separator) always ends a sentence; a
+  single line break ends one after a short line (a heading or list item) or before a bullet.
+
+Line breaks are LF, CRLF, a lone CR (old Mac files), U+0085 or U+2028: the rules run on a view of
+the text of the same length where each of these is ``\n``, so offsets index the text itself.
 
 Decimals (``3.5``) and in-word dots (``U.S.-led``) are never candidates because no white space
 follows them. A sentence longer than ``max_chars`` (default 1,000) is cut at the last ``;``,
@@ -25,7 +28,11 @@ import re
 MAX_SENTENCE_CHARS = 1000
 SHORT_LINE = 60
 
-_CANDIDATE = re.compile(r"(?P<term>[.!?…]+[\"'’”»)\]]*)(?=\s|\Z)|(?P<para>\n[^\S\n]*\n)|(?P<nl>\n)")
+_CANDIDATE = re.compile(
+    r"(?P<term>[.!?…]+[\"'’”»)\]]*)(?=\s|\Z)|(?P<para>\n[^\S\n]*\n|\u2029)|(?P<nl>\n)"
+)
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_BREAKS = str.maketrans("\x85\u2028", "\n\n")
 _PREV_WORD = re.compile(r"[(\[\"'‘“]*([\w.&'’-]+?)[.!?…]*[\"'’”»)\]]*\Z")
 _NEXT_WORD = re.compile(r"\s*[\"'‘“«(\[]*(\S?)(\w*)")
 _BULLET = re.compile(r"[^\S\n]*(?:[-*•–·▪]|\d{1,3}[.)]|\(?[a-z]\))\s")
@@ -48,6 +55,7 @@ OPENERS = frozenset(
 
 def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of the sentences of ``text``, in order, white space trimmed."""
+    text = _line_view(text)
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CANDIDATE.finditer(text):
@@ -64,6 +72,15 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
         start = m.end() if kind != "term" else cut
     _add(spans, text, start, len(text), max_chars)
     return spans
+
+
+def _line_view(text: str) -> str:
+    """``text`` with every kind of line break as ``\\n`` (CRLF left as it is), same length."""
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
+    if "\x85" in text or "\u2028" in text:
+        text = text.translate(_LINE_BREAKS)
+    return text
 
 
 def _ends_sentence(text: str, term_start: int, term_end: int) -> bool:

@@ -72,3 +72,19 @@ def test_offsets_slice_back_and_cover_the_text_in_order(text):
         assert text[start:end] == text[start:end].strip()
         position = end
     assert text[position:].strip() == ""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028", "\x85"])
+def test_every_kind_of_line_break_splits_the_same(newline):
+    lines = ["Pakistan welcomes US aid", "India condemns China over border clash", "Talks"]
+    blank = newline * 2
+    assert sentences(blank.join(lines) + newline) == lines
+    assert sentences(newline.join(lines)) == lines
+    long_line = "The minister said the talks, which lasted four hours, would continue soon"
+    assert sentences(long_line + newline + "in Geneva.") == [long_line + newline + "in Geneva."]
+
+
+def test_the_paragraph_separator_is_a_paragraph_break():
+    text = "First paragraph without a stop\u2029second one."
+    assert sentences(text) == ["First paragraph without a stop", "second one."]
+    assert sentences("A\r\n\r\nB") == ["A", "B"]
