@@ -45,7 +45,7 @@ from .engine import (
     get_engine,
     render_document,
 )
-from .errors import InputError, StanceError
+from .errors import InputError, StanceError, printable
 from .evaluate import FORMATS, SCHEMES
 from .report.rows import CSV_COLUMNS, csv_row
 from .scoring import SCORERS, SentenceInput, available
@@ -353,7 +353,8 @@ def csv_text(analysis: DocumentAnalysis) -> str:
 
 
 class TableWriter:
-    """An aligned table per document, sized to the terminal."""
+    """An aligned table per document, sized to the terminal; control characters in the text
+    are shown escaped, so a document cannot send escape sequences to the terminal."""
 
     def __init__(self, out: TextIO):
         self.out = out
@@ -364,12 +365,12 @@ class TableWriter:
         summary = analysis.summary
         date = analysis.metadata["date"] or "no date"
         parties = ", ".join(f"{p.key} ({p.mentions})" for p in analysis.parties) or "none found"
-        self.out.write(f"\n{doc.id}  [{date}]  parties: {parties}\n")
+        self.out.write(f"\n{printable(doc.id)}  [{date}]  parties: {parties}\n")
         text_width = max(20, self.width - 46)
         self.out.write(f"{'#':>3}  {'label':<11} {'score':>6} {'tone':>6}  {'who':<15} text\n")
         for s in analysis.sentences:
             who = _who(s)
-            text = " ".join(s.text.split())
+            text = printable(" ".join(s.text.split()))
             if len(text) > text_width:
                 text = text[: text_width - 1] + "…"
             self.out.write(

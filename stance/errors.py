@@ -7,6 +7,35 @@ import re
 import tomllib
 from pathlib import Path
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line: control characters and line separators escaped
+    (``\\n``, ``\\x1b``), unpaired surrogates shown as U+FFFD.
+
+    A file name can hold a newline (forging a second message), terminal escape sequences,
+    or bytes that are not UTF-8 (which Python keeps as surrogates that cannot be printed or
+    written to JSON). Idempotent: the escapes it writes are printable.
+    """
+    if _SURROGATE.search(text):
+        try:
+            text = os.fsencode(text).decode("utf-8", "replace")
+        except UnicodeError:
+            text = _SURROGATE.sub("\ufffd", text)
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    char = m.group()
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
 
 class StanceError(Exception):
     """Base class of the errors stance reports to users."""
@@ -22,7 +51,7 @@ class InputError(StanceError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.path or "<input>"
+        where = printable(self.path or "<input>")
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"

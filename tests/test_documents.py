@@ -1,4 +1,7 @@
 import datetime as dt
+import json
+import os
+import tracemalloc
 
 import pytest
 
@@ -143,3 +146,168 @@ def test_documents_are_read_lazily(write):
     path = write("one.txt", "One.")
     iterator = iter_documents([path, "/no/such/file.txt"])
     assert next(iterator).id == "one"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023-07-13T10:00:00Z",
+        "2023-07-13 10:00",
+        "2023-07-13T10:00:00+05:00",
+        "2023-07-13T23:30:00-08:00",
+        "2023-07-13T10:00:00.123Z",
+    ],
+)
+def test_iso_date_times_give_the_date_as_written(text):
+    assert parse_date(text) == dt.date(2023, 7, 13)
+
+
+def test_date_times_in_header_lines_the_inline_form_and_jsonl(write):
+    header = document_from_text("date: 2023-07-13T10:00:00Z\ntitle: T\n\nBody.")
+    inline = document_from_text(" date 2023-07-13T10:00:00+05:00 Envoys met. They talked.")
+    path = write("t.jsonl", '{"text": "Envoys met.", "date": "2023-07-13T23:30:00-08:00"}\n')
+    (record,) = iter_documents([path])
+    for doc in (header, inline, record):
+        assert doc.date == dt.date(2023, 7, 13) and not doc.warnings
+    assert inline.text == "Envoys met. They talked."
+
+
+def test_inline_header_with_a_colon_keeps_the_rest_of_the_line():
+    text = (
+        "date: 2023-07-13 Special Assistant Malik said trade would grow.\n"
+        "The US ambassador praised Islamabad.\n"
+    )
+    doc = document_from_text(text)
+    assert doc.date == dt.date(2023, 7, 13) and not doc.warnings
+    assert doc.text.startswith("Special Assistant Malik said trade would grow.\nThe US")
+    assert text[doc.body_offset :] == doc.text
+
+
+def test_a_header_line_with_more_than_a_date_followed_by_header_lines_is_a_header():
+    doc = document_from_text("date: 2023-07-13 (Thursday)\ntitle: Talks\n\nBody.")
+    assert doc.title == "Talks" and doc.text == "Body." and doc.date is None
+    assert "unparseable date" in doc.warnings[0]
+
+
+def test_unknown_header_fields_are_kept_when_the_block_is_a_header():
+    text = "category: news\ndate: 2023-07-13\ntitle: India criticizes China\n\nThe two met."
+    doc = document_from_text(text)
+    assert doc.date == dt.date(2023, 7, 13) and doc.title == "India criticizes China"
+    assert doc.text == "The two met." and doc.extra == {"category": "news"}
+    assert document_from_text("Category: news\ntitle: T").extra == {"category": "news"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington: The US said talks would go on.\n\nMore later.",
+        "Washington: The US said talks would go on.\nIslamabad: Pakistan agreed.\n\nMore.",
+        "category: news\ntitle: T\nThe body starts here without a blank line.",
+    ],
+)
+def test_body_lines_with_a_colon_are_not_a_header(text):
+    doc = document_from_text(text)
+    assert "washington" not in doc.extra and "category" not in doc.extra
+    assert doc.text.startswith(("Washington:", "category:"))
+
+
+def test_crlf_and_cr_only_headers_are_read():
+    for newline in ("\r\n", "\r"):
+        text = newline.join(["category: news", "date: 2023-07-13", "", "Body."])
+        doc = document_from_text(text)
+        assert doc.date == dt.date(2023, 7, 13) and doc.text == "Body."
+
+
+def test_jsonl_path_and_line_fields_cannot_override_where_a_document_came_from(write):
+    path = write(
+        "feed.jsonl",
+        '{"id": "n", "text": "Talks.", "path": "/etc/passwd", "line": 99999, "tag": "x"}\n',
+    )
+    (doc,) = iter_documents([path])
+    meta = doc.metadata
+    assert meta["path"] == str(path) and meta["line"] == 1 and meta["tag"] == "x"
+    assert len(doc.warnings) == 2 and all(w.startswith(f"{path}:1: field") for w in doc.warnings)
+    header = document_from_text("title: T\npath: /etc/passwd\n\nBody.", path="real.txt")
+    assert header.metadata["path"] == "real.txt" and header.warnings
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_jsonl_non_finite_numbers_are_malformed_json(write, constant):
+    path = write(
+        "feed.jsonl",
+        f'{{"id": "n", "text": "Talks.", "score": {constant}}}\n{{"id": "ok", "text": "Fine."}}\n',
+    )
+    error, doc = iter_documents([path])
+    assert isinstance(error, InputError) and error.line == 1 and "malformed JSON" in str(error)
+    assert doc.id == "ok"
+
+
+@pytest.mark.parametrize(
+    "line, where",
+    [
+        (r'{"id": "s", "text": "Pakistan praised \ud800 India."}', "'text'"),
+        (r'{"id": "s", "text": "ok", "title": "\udfff"}', "'title'"),
+        (r'{"id": "s", "text": "ok", "meta": {"tags": ["a", "\ud83d"]}}', "'meta'"),
+        (r'{"id": "s", "text": "ok", "\udc80": 1}', "a field name"),
+    ],
+)
+def test_jsonl_unpaired_surrogates_are_an_error_for_that_record(write, line, where):
+    path = write("feed.jsonl", line + '\n{"id": "ok", "text": "Fine \\ud83d\\ude00."}\n')
+    error, doc = iter_documents([path])
+    assert isinstance(error, InputError) and error.line == 1
+    assert "unpaired surrogate" in str(error) and str(error).endswith(f" in {where}")
+    assert doc.id == "ok" and doc.text == "Fine \U0001f600."
+
+
+def test_file_names_that_are_not_utf8_are_read_and_named_printably(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as handle:
+        handle.write(b"Talks went on.")
+    (doc,) = iter_documents([folder])
+    assert doc.text == "Talks went on."
+    assert doc.id == "caf\ufffd" and doc.path.endswith("caf\ufffd.txt")
+    json.dumps(doc.metadata).encode("utf-8")
+
+
+def test_control_characters_in_file_names_are_escaped_in_messages(tmp_path):
+    path = tmp_path / "a\nerror: fake.txt: forged\x1b[31m.txt"
+    path.write_bytes(b"")
+    (error,) = iter_documents([path])
+    assert "\n" not in str(error) and "\x1b" not in str(error)
+    assert "a\\nerror: fake.txt: forged\\x1b[31m.txt: empty file" in str(error)
+
+
+def test_the_binary_check_applies_to_single_byte_encodings(write):
+    path = write("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    for encoding in ("latin-1", "cp1252", "ascii"):
+        (error,) = iter_documents([path], encoding=encoding)
+        assert isinstance(error, InputError) and "binary" in str(error)
+    utf16 = write("utf16.txt", "Talks went on.".encode("utf-16"))
+    (doc,) = iter_documents([utf16], encoding="utf-16")
+    assert doc.text == "Talks went on."
+
+
+def test_a_device_without_a_size_is_read_only_up_to_the_limit():
+    (error,) = iter_documents(["/dev/zero"], max_bytes=1000)
+    assert isinstance(error, InputError) and "over the 0.001 MB limit" in str(error)
+
+
+def test_an_over_long_jsonl_line_is_skipped_without_being_held(write):
+    path = write(
+        "feed.jsonl",
+        b'{"id": "a", "text": "First."}\n'
+        + b'{"id": "big", "text": "'
+        + b"x" * 20_000_000
+        + b'"}\n'
+        + b'{"id": "c", "text": "Last."}\n',
+    )
+    tracemalloc.start()
+    try:
+        first, error, last = iter_documents([path], max_bytes=1_000_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (first.id, last.id, last.line) == ("a", "c", 3)
+    assert isinstance(error, InputError) and error.line == 2 and "limit" in str(error)
+    assert peak < 5_000_000

@@ -208,3 +208,74 @@ def test_an_output_folder_that_cannot_be_written(write, good, tmp_path):
     (error,) = [x for x in result.stderr.splitlines() if x.strip()]
     assert error.startswith("error:") and str(blocker) in error
     assert blocker.read_text() == "a file where the output folder should be"
+
+
+def test_a_jsonl_record_with_an_unpaired_surrogate_fails_alone(write, tmp_path):
+    jsonl = write(
+        "feed.jsonl",
+        '{"id": "sur", "text": "Pakistan praised \\ud800 India."}\n'
+        '{"id": "ok", "text": "Pakistan praised India."}\n',
+    )
+    result, records, errors = score(str(jsonl))
+    assert result.exit_code == 2 and [r["document"] for r in records] == ["ok"]
+    assert "unpaired surrogate" in one_line_naming(errors, jsonl, 1)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", "--out", str(out), str(jsonl)])
+    assert result.exit_code == 2 and "internal error" not in result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_on(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as handle:
+        handle.write(b"Pakistan praised India.\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", "--out", str(out), str(folder)])
+    assert result.exit_code == 0, result.stderr
+    (analysis,) = out.glob("*/analysis.json")
+    meta = json.loads(analysis.read_text(encoding="utf-8"))["metadata"]
+    assert meta["id"] == "caf\ufffd" and meta["path"].endswith("caf\ufffd.txt")
+
+
+def test_file_names_cannot_forge_messages_and_text_cannot_drive_the_terminal(write):
+    forged = write("a\nerror: fake.txt: forged.txt", b"")
+    escape = write("escape.txt", "Pakistan praised India. \x1b]0;pwned\x07 Talks went on.")
+    result = CliRunner().invoke(cli, ["score", str(forged), str(escape)])
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {forged.parent}/a\\nerror: fake.txt: forged.txt: empty file"]
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b]0;pwned\\x07" in result.stdout
+    _, records, _ = score(str(escape))
+    assert "\x1b]0;pwned\x07" in records[1]["text"]
+
+
+def test_jsonl_on_standard_input_may_start_with_a_byte_order_mark():
+    stdin = '\ufeff{"id": "x", "text": "Pakistan praised India."}\n'
+    result, records, _ = score("-", input=stdin)
+    assert result.exit_code == 0 and [r["document"] for r in records] == ["x"]
+
+
+def test_standard_input_is_read_only_up_to_the_limit(write):
+    big = write("big.txt", "Pakistan praised India. " * 200_000)  # 4.8 MB
+    with big.open("rb") as stdin:
+        result = CliRunner().invoke(cli, ["score", "--max-mb", "1", "-"], input=stdin)
+        position = stdin.tell()
+    assert result.exit_code == 2 and "<stdin>: over the 1 MB limit" in result.stderr
+    assert position <= 1_100_000
+
+
+def test_jsonl_on_standard_input_is_limited_per_document(write):
+    record = json.dumps({"text": "Pakistan praised India. " * 20_000})  # 0.5 MB each
+    lines = [record] * 5 + ['{"text": "' + "x" * 1_500_000 + '"}', '{"id": "last", "text": "Yes."}']
+    feed = write("feed.jsonl", "\n".join(lines) + "\n")
+    with feed.open("rb") as stdin:
+        result = CliRunner().invoke(
+            cli, ["score", "--format", "csv", "--max-mb", "1", "-"], input=stdin
+        )
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: <stdin>:6: over the 1 MB limit for one document; split it, or raise the limit "
+        "with --max-mb"
+    ]
+    documents = {row.split(",")[0] for row in result.stdout.splitlines()[1:]}
+    assert documents == {f"stdin-{n}" for n in range(1, 6)} | {"last"}
