@@ -104,6 +104,10 @@ _STANCE_NOUN_BY = re.compile(
     r"(?:[\w.'’-]+\s+){0,3}\Z",
     re.IGNORECASE,
 )
+# Both agent patterns end at the party, so they are searched for only in the characters
+# before it that such a phrase can take: searching all of a long text before every party
+# named in it took time in the square of its length.
+_AGENT_REACH = 400
 _SENTENCE_START_PRONOUN = re.compile(r"\A\W*(he|she|they)\s", re.IGNORECASE)
 
 
@@ -264,8 +268,9 @@ def _agent(
     for mention in actors[1:]:
         if mention.key == first:
             continue
-        head = text[: mention.start - offset]
-        if _PASSIVE_REPORTING.search(head) or _STANCE_NOUN_BY.search(head):
+        end = mention.start - offset
+        start = max(0, end - _AGENT_REACH)
+        if _PASSIVE_REPORTING.search(text, start, end) or _STANCE_NOUN_BY.search(text, start, end):
             return Attribution(mention.key, _target(actors, mention.key, context), False, "passive")
     return None
 
