@@ -43,6 +43,12 @@ def normalise(text: str) -> str:
     return _NORMALISE.sub("", text.lower())
 
 
+def spelling(text: str) -> str:
+    """A term as a case-sensitive entry matches it: its case kept, no spaces, dots or
+    apostrophes ("U.S." and "US" match the same text)."""
+    return _NORMALISE.sub("", text)
+
+
 def _units(term: str) -> list[str]:
     return [_UNIT.get(ch, re.escape(ch)) for ch in term.lower()]
 
