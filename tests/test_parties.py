@@ -181,7 +181,7 @@ def test_states_are_the_parties_that_name_a_country():
 
 
 def test_a_star_in_a_party_alias_is_dropped_with_a_warning_from_python():
-    # A lenient mapping (as stance.analyze reads a dict): the alias goes, the party and its others stay.
+    # A lenient mapping (as stance.analyze reads a dict): the alias goes, the party stays.
     with pytest.warns(UserWarning, match="has a '\\*'"):
         ps = PartySet.from_mapping({"A": ["E*TRADE", "Etrade"], "USA": ["US"]}, strict=False)
     assert [m.key for m in ps.find("Etrade and E*TRADE met the US.")] == ["A", "USA"]
