@@ -1,5 +1,6 @@
 import pytest
 
+import stance
 from stance.errors import InputError
 from stance.parties import PartySet, affiliate_mentions, find_affiliates, rank_parties
 
@@ -185,3 +186,17 @@ def test_a_star_in_a_party_alias_is_dropped_with_a_warning_from_python():
     with pytest.warns(UserWarning, match="has a '\\*'"):
         ps = PartySet.from_mapping({"A": ["E*TRADE", "Etrade"], "USA": ["US"]}, strict=False)
     assert [m.key for m in ps.find("Etrade and E*TRADE met the US.")] == ["A", "USA"]
+
+
+@pytest.mark.parametrize(
+    "text, aliases",
+    [
+        ("TÜRKİYE praised the United States.", None),  # the gazetteer's "Türkiye"
+        ("İstanbul praised the United States.", ["İstanbul"]),
+        ("ISTANBUL praised the United States.", ["İstanbul"]),
+        ("Istanbul praised the United States.", ["İstanbul"]),
+    ],
+)
+def test_dotted_capital_i_matches_like_the_letter_it_folds_to(text, aliases):
+    parties = None if aliases is None else {"TUR": aliases, "USA": ["United States"]}
+    assert stance.score_sentence(text, parties=parties).parties == ("TUR", "USA")
