@@ -21,7 +21,13 @@ from typing import Any
 
 from . import __version__
 from .attribution import Attribution, AttributionContext, attribute
-from .documents import Document, document_from_text, load_document, parse_date
+from .documents import (
+    Document,
+    document_from_text,
+    load_document,
+    parse_date,
+    strip_invisible,
+)
 from .errors import InputError
 from .parties import Mention, PartySet, affiliate_mentions, find_affiliates, rank_parties
 from .scoring import Cue, CueLexicon, LexiconStanceScorer, SentenceInput
@@ -280,7 +286,11 @@ class Analyzer:
         )
 
     def score_sentence(self, text: str, speaker: str | None = None) -> SentenceResult:
-        """Score ``text`` as one sentence (it is not split), with attribution."""
+        """Score ``text`` as one sentence (it is not split), with attribution; invisible
+        formatting characters go first, as from a file (see :func:`~stance.documents.decode`)."""
+        if not isinstance(text, str):
+            raise TypeError(f"stance scores a sentence given as a str, not {type(text).__name__}")
+        text = strip_invisible(text)
         mentions, attribution = self.sentence_parts(text, speaker)
         result = self._results([self._input(text, mentions, attribution, 0)])[0]
         result.end = len(text)
@@ -386,6 +396,11 @@ def as_party_set(parties: PartiesLike) -> PartySet | None:
         return parties
     if isinstance(parties, dict):
         return _party_set_from_items(tuple((k, _freeze(v)) for k, v in parties.items()))
+    if not isinstance(parties, str | os.PathLike):
+        raise TypeError(
+            "parties are a dict of aliases, a path to a TOML file or a PartySet, "
+            f"not {type(parties).__name__}"
+        )
     return PartySet.from_toml(parties)
 
 
@@ -394,6 +409,8 @@ def _freeze(value: Any) -> Any:
         return ("__table__", tuple((k, _freeze(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return tuple(value)
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(value, key=str))
     return value
 
 
@@ -427,9 +444,14 @@ def _as_document(document: Document | str | os.PathLike[str]) -> Document:
         return document
     if isinstance(document, os.PathLike):
         return load_document(document)
+    if not isinstance(document, str):
+        raise TypeError(
+            f"stance analyses a text (str), a path or a Document, not {type(document).__name__}"
+        )
     if "\n" not in document and len(document) < 4096 and _is_file(document):
         return load_document(document)
-    return document_from_text(document)
+    # The same characters go as when the text is read from a file (see documents.decode).
+    return document_from_text(strip_invisible(document))
 
 
 def _is_file(candidate: str) -> bool:

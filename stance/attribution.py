@@ -104,6 +104,10 @@ _STANCE_NOUN_BY = re.compile(
     r"(?:[\w.'’-]+\s+){0,3}\Z",
     re.IGNORECASE,
 )
+# Both agent patterns end at the party, so they are searched for only in the characters
+# before it that such a phrase can take: searching all of a long text before every party
+# named in it took time in the square of its length.
+_AGENT_REACH = 400
 _SENTENCE_START_PRONOUN = re.compile(r"\A\W*(he|she|they)\s", re.IGNORECASE)
 
 
@@ -181,16 +185,17 @@ def _decide(
         # "The SAPM assured the US ambassador ...": an unnamed speaker; the party
         # named after the verb is spoken to or about, not speaking.
         return Attribution(None, actors[0].key, False, "object")
-    pronoun = _SENTENCE_START_PRONOUN.match(text)
+    pronoun_match = _SENTENCE_START_PRONOUN.match(text)
+    pronoun = _pronoun(pronoun_match)
     maybe_mutual = lowered is None or any(hint in lowered for hint in _MUTUAL_HINTS)
     mutual = _MUTUAL.search(text) if maybe_mutual else None
-    if mutual and not (pronoun and pronoun.end() <= mutual.start()):
+    if mutual and not (pronoun_match and pronoun_match.end() <= mutual.start()):
         return _mutual(actors, context, "mutual")
     joint = _joint(text, offset, actors)
     if joint:
         return joint
     if pronoun:
-        carried = _carry(pronoun.group(1).lower(), actors, context, "pronoun")
+        carried = _carry(pronoun, actors, context, "pronoun")
         if carried:
             return carried
     return _by_position(text, offset, actors, context)
@@ -263,8 +268,9 @@ def _agent(
     for mention in actors[1:]:
         if mention.key == first:
             continue
-        head = text[: mention.start - offset]
-        if _PASSIVE_REPORTING.search(head) or _STANCE_NOUN_BY.search(head):
+        end = mention.start - offset
+        start = max(0, end - _AGENT_REACH)
+        if _PASSIVE_REPORTING.search(text, start, end) or _STANCE_NOUN_BY.search(text, start, end):
             return Attribution(mention.key, _target(actors, mention.key, context), False, "passive")
     return None
 
@@ -285,14 +291,21 @@ def _from_subject(
         return _mutual(region, context, "joint")
     if len(keys) == 1:
         return Attribution(keys[0], _target(actors, keys[0], context), False, "reporting")
-    pronoun = _SUBJECT_PRONOUN.search(subject)
+    pronoun = _pronoun(_SUBJECT_PRONOUN.search(subject))
     if pronoun:
-        return _carry(pronoun.group(1).lower(), actors, context, _pronoun_via(pronoun.group(1)))
+        via = "speaker" if _PRONOUNS[pronoun] == "speaker" else "pronoun"
+        return _carry(pronoun, actors, context, via)
     return None
 
 
-def _pronoun_via(word: str) -> str:
-    return "speaker" if _PRONOUNS[word.lower()] == "speaker" else "pronoun"
+def _pronoun(match: re.Match[str] | None) -> str | None:
+    """The pronoun a match found, lower-cased, or None when it only matched by Unicode case
+    folding ("İ", "ſhe"): ``re.IGNORECASE`` matches those, but they are not English pronouns
+    and their lower-case forms are not the pronouns' ("i̇", "ſhe")."""
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    return word if word in _PRONOUNS else None
 
 
 def _carry(

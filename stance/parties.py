@@ -29,7 +29,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import InputError, parse_toml, read_user_file
-from .textmatch import TermMatcher, normalise
+from .textmatch import TermMatcher, normalise, spelling
 
 BLOCKED = "-"
 KINDS = ("name", "alias", "demonym", "capital", "official")
@@ -93,6 +93,8 @@ class PartySet:
         for party in parties:
             if party.key in self.parties:
                 raise InputError(origin or None, f"party {party.key!r} is defined twice")
+            if party.key == BLOCKED:
+                raise InputError(origin or None, f"a party key cannot be {BLOCKED!r}")
             self.parties[party.key] = party
         self._blocked = tuple(blocked)
         usable = self._usable_aliases(strict)
@@ -104,7 +106,9 @@ class PartySet:
 
     def _usable_aliases(self, strict: bool) -> list[tuple[str, Alias]]:
         """Every alias that can be matched. A problem (no alias, an empty or one-letter alias,
-        an alias given to two parties) raises when ``strict``, else warns and drops it."""
+        an alias with a '*', an alias given to two parties, or two spellings of it that match
+        the same text, such as "U.S." and "US") raises when ``strict``, else warns and drops
+        it."""
         owners: dict[tuple[str, bool], str] = {}
         usable: list[tuple[str, Alias]] = []
         where = self.origin or None
@@ -128,7 +132,12 @@ class PartySet:
                         "and would match everywhere"
                     )
                     continue
-                key = (alias.text if alias.case_sensitive else letters, alias.case_sensitive)
+                if "*" in alias.text:
+                    # The matcher reads "*" as a lexicon wildcard; names never need one.
+                    problem(f"party {party.key!r}: alias {alias.text!r} has a '*'")
+                    continue
+                spelt = spelling(alias.text) if alias.case_sensitive else letters
+                key = (spelt, alias.case_sensitive)
                 other = owners.setdefault(key, party.key)
                 if other != party.key:
                     problem(f"alias {alias.text!r} is given to both {other!r} and {party.key!r}")

@@ -31,6 +31,7 @@ _UNIT = {
 _END = ""
 _WILDCARD = _UNIT["*"]
 _NORMALISE = re.compile(r"[\s'’\-‐‑–.]+")
+_IGNORECASE_FOLDS = str.maketrans({"İ": "I", "ı": "i", "ſ": "s"})
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD = re.compile(r"\w")
 _SPACE = re.compile(r"\s")
@@ -40,11 +41,24 @@ _CONTEXT_LOWERED = "\u03a3"
 
 def normalise(text: str) -> str:
     """The lookup key of a term or of matched text: lower case, no spaces, dots or apostrophes."""
-    return _NORMALISE.sub("", text.lower())
+    return _NORMALISE.sub("", _folded(text).lower())
+
+
+def _folded(text: str) -> str:
+    """``text`` with the letters that ``re.IGNORECASE`` matches to an ASCII letter but whose
+    lower case is another ("İ", which lowers to "i" and a combining dot; "ı"; "ſ") written as
+    that letter: "TÜRKİYE" then finds "Türkiye", and an alias "İstanbul" its own spelling."""
+    return text if text.isascii() else text.translate(_IGNORECASE_FOLDS)
+
+
+def spelling(text: str) -> str:
+    """A term as a case-sensitive entry matches it: its case kept, no spaces, dots or
+    apostrophes ("U.S." and "US" match the same text)."""
+    return _NORMALISE.sub("", text)
 
 
 def _units(term: str) -> list[str]:
-    return [_UNIT.get(ch, re.escape(ch)) for ch in term.lower()]
+    return [_UNIT.get(ch, re.escape(ch)) for ch in _folded(term).lower()]
 
 
 def _trie_pattern(node: dict) -> str:

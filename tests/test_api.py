@@ -171,3 +171,35 @@ def test_entity_strings_that_cannot_be_aliases_warn_but_never_fail(first, second
     with pytest.warns(UserWarning, match="ignored"):
         r = stance.score_sentence("Trump criticized the EU.", parties={"P": [first], "Q": [second]})
     assert r.label in ("convergence", "neutral", "divergence")
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: stance.score_sentence(None), "not NoneType"),
+        (lambda: stance.score_sentence(b"Pakistan praised the US."), "not bytes"),
+        (lambda: stance.score_sentence(["Pakistan praised the US."]), "not list"),
+        (lambda: stance.analyze(None), "not NoneType"),
+        (lambda: stance.analyze(b"Pakistan praised the US."), "not bytes"),
+        (lambda: stance.score_sentence("Pakistan.", parties=["Pakistan"]), "not list"),
+    ],
+)
+def test_wrong_types_are_named_in_the_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_a_set_of_aliases_is_read_like_a_list():
+    given = stance.score_sentence("Pakistan praised the US.", {"PAK": {"Pakistan"}, "USA": ["US"]})
+    assert given.parties == ("PAK", "USA")
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", "\u202e"])
+def test_text_given_as_a_string_loses_the_invisible_characters_a_file_would(invisible, write):
+    text = f"Paki{invisible}stan praised the US. Islamabad and Washington agreed."
+    parties = {"PAK": ["Pakistan", "Islamabad"], "USA": ["US", "Washington"]}
+    from_file = stance.analyze(write("zw.txt", text), parties=parties)
+    from_text = stance.analyze(text, parties=parties)
+    assert [s.to_dict() for s in from_text.sentences] == [s.to_dict() for s in from_file.sentences]
+    sentence = stance.score_sentence(text.split(". ")[0] + ".", parties=parties)
+    assert sentence.parties == ("PAK", "USA") and invisible not in sentence.text

@@ -118,3 +118,12 @@ def test_a_country_name_is_not_a_reporting_verb():
     text = "China's trade policy worries the United States, EU officials said on Friday."
     (result,) = attribute_all(text, parties)
     assert result.via != "reporting" or result.source != "USA"
+
+
+@pytest.mark.parametrize("word", ["İ", "ı", "ſhe", "ſhe also"])
+def test_letters_that_only_fold_to_a_pronoun_are_not_one(word):
+    # re.IGNORECASE lets "İ", "ı" and "ſ" match "i" and "s"; their lower-case forms are not
+    # pronouns, so they carry nobody (this failed the whole document with a KeyError).
+    text = f"Malik met reporters on Monday. Later, {word} asserted that ties would grow."
+    assert attribute_all(text)[1].via != "pronoun"
+    assert attribute_all(f"{word} rejected the US offer.")[0].via != "pronoun"

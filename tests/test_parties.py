@@ -1,5 +1,6 @@
 import pytest
 
+import stance
 from stance.errors import InputError
 from stance.parties import PartySet, affiliate_mentions, find_affiliates, rank_parties
 
@@ -98,6 +99,9 @@ def test_toml_shorthand_and_gazetteer_flag(write):
         ('[parties.PAK]\naliases = ["Pakistan", ""]\n', "empty alias", None),
         ('[parties.PAK]\naliases = ["P"]\n', "single letter", None),
         ('PAK = ["Pakistan", "Ally"]\nUSA = ["United States", "ally"]\n', "given to both", None),
+        ('A = ["E*TRADE"]\nUSA = ["US"]\n', "has a '*'", None),
+        ('X = ["=U.S."]\nUSA = ["=US"]\n', "given to both", None),
+        ('"-" = ["Pakistan"]\n', "cannot be '-'", None),
         ("", "no parties", None),
     ],
 )
@@ -175,3 +179,24 @@ def test_states_are_the_parties_that_name_a_country():
     assert given.states == {"A": "USA", "B": "PAK", "C": "CHN", "PAK": "PAK", "Y": "CHN"}
     gazetteer = PartySet.gazetteer()
     assert len(gazetteer.states) == len(gazetteer) and gazetteer.states["IND"] == "IND"
+
+
+def test_a_star_in_a_party_alias_is_dropped_with_a_warning_from_python():
+    # A lenient mapping (as stance.analyze reads a dict): the alias goes, the party stays.
+    with pytest.warns(UserWarning, match="has a '\\*'"):
+        ps = PartySet.from_mapping({"A": ["E*TRADE", "Etrade"], "USA": ["US"]}, strict=False)
+    assert [m.key for m in ps.find("Etrade and E*TRADE met the US.")] == ["A", "USA"]
+
+
+@pytest.mark.parametrize(
+    "text, aliases",
+    [
+        ("TÜRKİYE praised the United States.", None),  # the gazetteer's "Türkiye"
+        ("İstanbul praised the United States.", ["İstanbul"]),
+        ("ISTANBUL praised the United States.", ["İstanbul"]),
+        ("Istanbul praised the United States.", ["İstanbul"]),
+    ],
+)
+def test_dotted_capital_i_matches_like_the_letter_it_folds_to(text, aliases):
+    parties = None if aliases is None else {"TUR": aliases, "USA": ["United States"]}
+    assert stance.score_sentence(text, parties=parties).parties == ("TUR", "USA")

@@ -61,3 +61,20 @@ def test_scoring_never_raises_stays_in_range_and_repeats(text):
         assert -1 <= value <= 1
     assert 0 <= first.textblob_subjectivity <= 1
     assert stance.score_sentence(text, parties=PARTIES).to_dict() == first.to_dict()
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab ,.é\n"), max_size=600),
+    st.integers(0, 600),
+    st.integers(0, 600),
+    st.integers(0, 8),
+)
+def test_words_between_counts_as_far_as_a_window_needs(text, start, end, window):
+    # A long gap is counted only up to window + 1 words; whether it is within the window
+    # must not change (the rules' triggers are found through it).
+    from stance.scoring.lexicon import _WORDS, _words_between
+
+    whole = len(_WORDS.findall(text, start, end))
+    counted = _words_between(text, start, end, window)
+    assert (counted <= window) == (whole <= window)
+    assert counted == whole or counted == window + 1

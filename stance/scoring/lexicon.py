@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import itertools
 import os
 import re
 import tomllib
@@ -28,6 +29,7 @@ from .base import Cue
 DEFAULT_CATEGORY = "custom"
 _WORDS = re.compile(r"\w+")
 _CLAUSE = re.compile(r"[,;:—–]|(?<!\w)but(?!\w)", re.IGNORECASE)
+_SHORT_GAP = 200  # characters: a gap this short is counted whole, in one call
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +160,9 @@ class CueLexicon:
                 break
             if trigger.value != rule.name or trigger.end > position:
                 continue
-            words_between = len(_WORDS.findall(text, trigger.end, position))
-            if words_between <= rule.window and not _CLAUSE.search(text, trigger.end, position):
+            if _words_between(text, trigger.end, position, rule.window) <= rule.window and not (
+                _CLAUSE.search(text, trigger.end, position)
+            ):
                 best = trigger
         return best
 
@@ -177,6 +180,15 @@ class CueLexicon:
         entries = {k: v for k, v in self.entries.items() if k not in removals}
         entries.update(additions)
         return CueLexicon(entries, tuple(self.rules.values()), origin=str(path))
+
+
+def _words_between(text: str, start: int, end: int, window: int) -> int:
+    """The words from ``start`` to ``end``, counted no further than ``window + 1`` when the gap
+    is long: a long text has long gaps between distant triggers and cues, and counting them
+    whole made scoring one cubic in its length."""
+    if end - start <= _SHORT_GAP:
+        return len(_WORDS.findall(text, start, end))
+    return sum(1 for _ in itertools.islice(_WORDS.finditer(text, start, end), window + 1))
 
 
 def _quote(text: str, match) -> str:
