@@ -8,6 +8,8 @@ sentence:
   ``Art. 51`` do not when a number follows; dotted acronyms (``U.S.``) and ``etc.`` end one
   only when a typical sentence opener follows (``The``, ``He``, ``In``...);
 * ``initial``: a single capital letter before the period is an initial (``Donald J. Trump``);
+* ``list number``: a number of up to three digits opening a line numbers an item or paragraph
+  (``1. Pakistan welcomes ...``); in a spaced ellipsis (``. . .``) only the last dot can end;
 * ``lower-case continuation``: nothing ends before a word in lower case (``etc. he asserted``);
 * ``paragraph``: a blank line (or U+2029, the paragraph separator) always ends a sentence; a
   single line break ends one after a short line (a heading or list item) or before a bullet.
@@ -90,6 +92,8 @@ def _ends_sentence(text: str, term_start: int, term_end: int) -> bool:
         return True
     if first.islower():
         return False
+    if first in ".…":  # within a spaced ellipsis (". . ."): only its last dot can end one
+        return False
     terminator = text[term_start:term_end]
     if not terminator.startswith(".") or terminator.startswith(".."):
         return True
@@ -102,6 +106,8 @@ def _ends_sentence(text: str, term_start: int, term_end: int) -> bool:
     lower = word.lower().rstrip(".")
     if lower in TITLES:
         return False
+    if prev and _is_list_number(text, word, prev.start(1)):
+        return False
     follows_number = first.isdigit()
     if lower in NUMBERED or lower in MONTHS:
         return not follows_number
@@ -111,6 +117,14 @@ def _ends_sentence(text: str, term_start: int, term_end: int) -> bool:
         whole = (first + nxt.group(2)).lower() if nxt else ""
         return whole in OPENERS
     return True
+
+
+def _is_list_number(text: str, word: str, start: int) -> bool:
+    """Whether ``word`` (before a period) numbers a list item or paragraph: up to three digits
+    opening a line ("1. Pakistan welcomes the talks.", "12. Decides to ...")."""
+    if not (word.isdigit() and len(word) <= 3):
+        return False
+    return not text[text.rfind("\n", 0, start) + 1 : start].strip()
 
 
 def _line_break_ends(text: str, sentence_start: int, newline: int) -> bool:

@@ -40,6 +40,14 @@ def sentences(text):
         ("with the U.S. The talks ended.", ["with the U.S.", "The talks ended."]),
         ("Headline\nThe body begins here.", ["Headline", "The body begins here."]),
         ("- first item\n- second item", ["- first item", "- second item"]),
+        (
+            "1. Pakistan welcomes the talks.\n2. The US agreed.",
+            ["1. Pakistan welcomes the talks.", "2. The US agreed."],
+        ),
+        ("  12. Decides to remain seized.", ["12. Decides to remain seized."]),
+        ("Growth rose by 5. The rest fell.", ["Growth rose by 5.", "The rest fell."]),
+        ("We will . . . cooperate with Pakistan.", ["We will . . . cooperate with Pakistan."]),
+        ("We waited . . . The talks ended.", ["We waited . . .", "The talks ended."]),
     ],
 )
 def test_segmentation_cases(text, expected):
