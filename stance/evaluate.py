@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -152,9 +153,11 @@ def read_examples(
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(name, f"cannot read: {exc}") from None
     text = text.removeprefix("\ufeff")
+    header_line, names, rows = _table(text, fmt, header, name)
+    _check_columns(name, columns, header_line, names, rows)
     examples: list[Example] = []
     problems: list[InputError] = []
-    for line, row in _rows(text, fmt, header, name):
+    for line, row in rows:
         try:
             examples.append(_example(row, line, columns, scheme, strip_brackets))
         except ValueError as exc:
@@ -181,53 +184,133 @@ def guess_format(name: str) -> str:
     return "csv"
 
 
-def _rows(text: str, fmt: str, header: bool, name: str) -> Iterator[tuple[int, Mapping | list]]:
+Row = Mapping[str, Any] | list[str]
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a file, ended only by \\n, \\r\\n or \\r (as ``open(newline="")`` reads
+    them): ``str.splitlines`` would also cut at U+2028, form feeds and the like inside a
+    sentence, and shift every later line number."""
+    return io.StringIO(text, newline="").readlines()
+
+
+def _table(
+    text: str, fmt: str, header: bool, name: str
+) -> tuple[int, list[str] | None, list[tuple[int, Row]]]:
+    """The header's line and names (None without a header) and each row with its line."""
+    rows: list[tuple[int, Row]] = []
     if fmt == "jsonl":
-        for line, raw in enumerate(text.splitlines(), 1):
+        for line, raw in enumerate(_lines(text), 1):
             if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
             except json.JSONDecodeError as exc:
-                yield line, {"__error__": f"not valid JSON: {exc.msg}"}
+                rows.append((line, {"__error__": f"not valid JSON: {exc.msg}"}))
                 continue
-            yield line, record if isinstance(record, dict) else {"__error__": "not an object"}
-        return
-    delimiter = "\t" if fmt == "tsv" else ","
-    lines = text.splitlines(keepends=True)
+            rows.append(
+                (line, record if isinstance(record, dict) else {"__error__": "not an object"})
+            )
+        return 0, None, rows
     if fmt == "tsv":
-        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        reader = csv.reader(_lines(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     else:
-        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+        reader = csv.reader(_lines(text), delimiter=",", quoting=csv.QUOTE_MINIMAL)
     names: list[str] | None = None
+    header_line = 0
     line = 1
     for row in reader:
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if header and names is None:
-            names = [cell.strip() for cell in row]
+            header_line, names = start, [cell.strip() for cell in row]
             continue
-        yield start, (dict(zip(names, row, strict=False)) if names is not None else row)
+        rows.append((start, dict(zip(names, row, strict=False)) if names is not None else row))
     if header and names is None:
         raise InputError(name, "empty file: no header row")
+    return header_line, names, rows
 
 
-def _cell(row: Mapping | list, column: str | None) -> str | None:
-    """A cell by header name (or key), or by 0-based index."""
+def _has(row: Mapping[str, Any] | list[str], column: str) -> bool:
+    """Whether a header name (or key) or 0-based index names a cell of ``row``."""
+    if isinstance(row, Mapping) and column in row:
+        return True
+    return column.isdigit() and int(column) < len(row)
+
+
+def _check_columns(
+    name: str,
+    columns: Columns,
+    header_line: int,
+    names: list[str] | None,
+    rows: list[tuple[int, Row]],
+) -> None:
+    """An InputError for a column the file does not have, before any row is read: a wrong
+    ``--label-col`` is one mistake, not one per row. A JSONL field counts as present if any
+    record has it; without a header, the first row's width decides."""
+    wanted = [columns.text, columns.label, columns.party_a, columns.party_b]
+    if names is not None:
+        for column in filter(None, wanted):
+            if column not in names and not _has(names, column):
+                listed = ", ".join(names)
+                raise InputError(name, f"no column {column!r} (columns: {listed})", header_line)
+        return
+    usable = [(line, row) for line, row in rows if not _failed(row)]
+    if not usable:
+        return
+    first_line, first = usable[0]
+    if isinstance(first, list):
+        for column in filter(None, wanted):
+            if not _has(first, column):
+                raise InputError(
+                    name, f"no column {column} (the first row has {len(first)} columns)", first_line
+                )
+        return
+    for column in filter(None, wanted):
+        if not any(_has(row, column) for _, row in usable):
+            fields = list(dict.fromkeys(key for _, row in usable for key in row))
+            listed = ", ".join(fields[:12]) + (", ..." if len(fields) > 12 else "")
+            raise InputError(
+                name, f"no field {column!r} in any record (fields: {listed})", first_line
+            )
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "true or false"}
+
+
+def _failed(row: Row) -> bool:
+    """A JSONL line that could not be read as an object (reported by :func:`_example`)."""
+    return isinstance(row, Mapping) and "__error__" in row
+
+
+def _cell(row: Row, column: str | None) -> Any:
+    """A cell by header name (or key), or by 0-based index: a string from CSV and TSV, any
+    JSON value from JSONL; None if the row has no such cell."""
     if column is None:
         return None
     if isinstance(row, Mapping):
-        value = row.get(column)
-        if value is None and column.isdigit() and int(column) < len(row):
-            value = list(row.values())[int(column)]
-        return None if value is None else str(value)
+        if column in row:
+            return row[column]
+        return list(row.values())[int(column)] if _has(row, column) else None
     index = int(column)
     return row[index] if index < len(row) else None
 
 
+def _string(value: Any, what: str, numbers: bool = False) -> str | None:
+    """A cell as text; ValueError for a JSON value that is not text (nor, for a label, a
+    number): ``["a list"]`` scored as the string "['a list']" would be a silent mistake."""
+    if value is None or isinstance(value, str):
+        return value
+    if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    kind = _JSON_TYPES.get(type(value), "a number")
+    expected = "a string or a number" if numbers else "a string"
+    raise ValueError(f"{what} must be {expected}, not {kind}")
+
+
 def _example(
-    row: Mapping | list,
+    row: Row,
     line: int,
     columns: Columns,
     scheme: Callable[[str], Gold | None],
@@ -235,17 +318,17 @@ def _example(
 ) -> Example:
     if isinstance(row, Mapping) and "__error__" in row:
         raise ValueError(str(row["__error__"]))
-    text = (_cell(row, columns.text) or "").strip()
+    text = (_string(_cell(row, columns.text), "text") or "").strip()
     if not text:
         raise ValueError("no text")
-    raw_label = _cell(row, columns.label)
+    raw_label = _string(_cell(row, columns.label), "label", numbers=True)
     if raw_label is None or not raw_label.strip():
         raise ValueError("no label")
     gold = scheme(raw_label)
     if gold is None:
         raise ValueError(f"unknown label {raw_label.strip()!r}")
-    party_a = _cell(row, columns.party_a)
-    party_b = _cell(row, columns.party_b)
+    party_a = _string(_cell(row, columns.party_a), "party A")
+    party_b = _string(_cell(row, columns.party_b), "party B")
     named = [name for name in (party_a, party_b) if name and name.strip()]
     # One party is enough ("We welcome India's offer": the speaker is the other); a label
     # with a direction needs both.
