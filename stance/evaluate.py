@@ -445,10 +445,13 @@ def predicted_direction(result: Stated, label: str) -> str | None:
 
 @dataclass(frozen=True)
 class ClassScore:
+    """Scores of one class; None for a class neither in the gold labels nor predicted, which
+    has nothing to score (0 would pull macro-F1 down for a class the file does not have)."""
+
     label: str
-    precision: float
-    recall: float
-    f1: float
+    precision: float | None
+    recall: float | None
+    f1: float | None
     support: int
 
 
@@ -462,7 +465,10 @@ class Report:
 
     @property
     def macro_f1(self) -> float:
-        return sum(c.f1 for c in self.classes) / len(self.classes) if self.classes else 0.0
+        """The mean F1 of the classes in the gold labels or the predictions (scikit-learn's
+        ``f1_score(average="macro")`` without ``labels``)."""
+        scored = [c.f1 for c in self.classes if c.f1 is not None]
+        return sum(scored) / len(scored) if scored else 0.0
 
     @property
     def accuracy(self) -> float:
@@ -477,15 +483,19 @@ class Report:
             "classes": [
                 {
                     "label": c.label,
-                    "precision": round(c.precision, 4),
-                    "recall": round(c.recall, 4),
-                    "f1": round(c.f1, 4),
+                    "precision": _rounded(c.precision),
+                    "recall": _rounded(c.recall),
+                    "f1": _rounded(c.f1),
                     "support": c.support,
                 }
                 for c in self.classes
             ],
             "confusion": self.matrix,
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def report(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> Report:
@@ -499,6 +509,9 @@ def report(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> Re
         tp = matrix[i][i]
         predicted_n = sum(row[i] for row in matrix)
         support = sum(matrix[i])
+        if not support and not predicted_n:
+            classes.append(ClassScore(label, None, None, None, 0))
+            continue
         precision = tp / predicted_n if predicted_n else 0.0
         recall = tp / support if support else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -565,9 +578,8 @@ def format_report(rep: Report, title: str) -> str:
     width = max(len(label) for label in rep.labels) + 2
     lines = [f"{title}", f"  {'':<{width}}{'precision':>10}{'recall':>9}{'F1':>8}{'support':>9}"]
     for c in rep.classes:
-        lines.append(
-            f"  {c.label:<{width}}{c.precision:>10.3f}{c.recall:>9.3f}{c.f1:>8.3f}{c.support:>9}"
-        )
+        p, r, f = (_shown(v) for v in (c.precision, c.recall, c.f1))
+        lines.append(f"  {c.label:<{width}}{p:>10}{r:>9}{f:>8}{c.support:>9}")
     lines.append(f"  macro-F1 {rep.macro_f1:.3f}   accuracy {rep.accuracy:.3f}")
     lines.append("  confusion (rows: gold, columns: predicted)")
     cell = max(8, *(len(label) + 1 for label in rep.labels))
@@ -575,6 +587,11 @@ def format_report(rep: Report, title: str) -> str:
     for label, row in zip(rep.labels, rep.matrix, strict=True):
         lines.append(f"  {label:<{width}}" + "".join(f"{n:>{cell}}" for n in row))
     return "\n".join(lines)
+
+
+def _shown(value: float | None) -> str:
+    """A score for the table: "-" for a class with nothing to score."""
+    return "-" if value is None else f"{value:.3f}"
 
 
 # report files --------------------------------------------------------------------------------

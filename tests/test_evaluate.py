@@ -8,7 +8,9 @@ from click.testing import CliRunner
 
 from stance.cli import cli
 from stance.evaluate import (
+    LABELS3,
     SCHEMES,
+    ClassScore,
     label_mapping,
     parse_named,
     report,
@@ -319,3 +321,45 @@ def test_jsonl_text_and_parties_must_be_strings_and_labels_strings_or_numbers(wr
     assert f"{path}:4: party A must be a string, not an object" in result.output
     assert f"{path}:6: text must be a string, not a number" in result.output
     assert "1 sentences scored by stance, 5 skipped" in result.output
+
+
+# macro-F1 ------------------------------------------------------------------------------------
+
+
+def test_macro_f1_leaves_out_classes_neither_in_gold_nor_predicted():
+    rep = report(["convergence", "convergence"], ["convergence", "convergence"], LABELS3)
+    assert rep.macro_f1 == 1.0 and rep.accuracy == 1.0
+    scores = {c.label: c for c in rep.classes}
+    assert scores["neutral"] == ClassScore("neutral", None, None, None, 0)
+    # a class predicted but not in the gold labels, or the reverse, counts with F1 0
+    rep = report(["convergence", "divergence"], ["convergence", "neutral"], LABELS3)
+    assert rep.macro_f1 == pytest.approx(1 / 3)
+    assert {c.label: c.f1 for c in rep.classes} == {
+        "neutral": 0.0,
+        "convergence": 1.0,
+        "divergence": 0.0,
+    }
+
+
+def test_a_class_with_nothing_to_score_is_shown_as_such(write, tmp_path):
+    path = write(
+        "agree.csv",
+        "text,label\n"
+        "The two governments agreed to expand cooperation.,convergence\n"
+        "India and China signed a friendship treaty.,convergence\n",
+    )
+    result = run(path, "--text-col", "text", "--label-col", "label", "--report", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    assert "macro-F1 1.000   accuracy 1.000" in result.output
+    neutral = next(line for line in result.output.splitlines() if line.startswith("  neutral "))
+    assert neutral.split() == ["neutral", "-", "-", "-", "0"]
+    metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    three = metrics["three_class"]
+    assert three["macro_f1"] == 1.0
+    assert three["classes"][0] == {
+        "label": "neutral",
+        "precision": None,
+        "recall": None,
+        "f1": None,
+        "support": 0,
+    }
