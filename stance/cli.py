@@ -795,6 +795,8 @@ def evaluate(
         labels = ev.label_mapping(mapping) if mapping else ev.SCHEMES[scheme]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    if report_dir:
+        ev.check_report_folder(report_dir)
     party_set = make_config(parties_file, None, None).build().party_set if parties_file else None
     problems = Problems()
     examples, bad_rows = ev.read_examples(

@@ -20,11 +20,13 @@ source. Tone baselines take the source from attribution alone.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import functools
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -615,36 +617,75 @@ def plot_confusion(matrix: list[list[int]], labels: tuple[str, ...], ax, title: 
     return ax
 
 
+REPORT_FILES = ("confusion-3class.png", "confusion-5class.png", "worst-errors.csv", "metrics.json")
+
+
+def check_report_folder(folder: str | Path) -> None:
+    """An InputError if the report files cannot go into ``folder``; creates nothing. Run
+    before scoring, so a wrong ``--report`` fails at once rather than after the work."""
+    out = Path(folder)
+    existing = next(path for path in (out, *out.parents) if path.exists() or path == Path())
+    if not existing.is_dir():
+        raise InputError(str(folder), f"{existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(str(folder), f"cannot write in {existing}: permission denied")
+    for name in REPORT_FILES:
+        target = out / name
+        if target.exists() and not target.is_file():
+            raise InputError(str(folder), f"{target} is in the way: it is not a file")
+
+
 def write_report(evaluation: Evaluation, folder: str | Path, limit: int = 50) -> list[Path]:
-    """Confusion-matrix charts (PNG), the worst errors (CSV) and the metrics (JSON)."""
+    """Confusion-matrix charts (PNG), the worst errors (CSV) and the metrics (JSON).
+
+    All or nothing: every file is written to a temporary name beside its place and moved
+    there only when all were written, so a failure leaves the folder's earlier report whole
+    rather than half replaced. Failures are InputErrors naming the folder."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    check_report_folder(folder)
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     charts = [("confusion-3class.png", evaluation.three, "3 classes")]
     if evaluation.five:
         charts.append(("confusion-5class.png", evaluation.five, "5 classes (with direction)"))
+    writers: list[tuple[str, Callable[[Path], Any]]] = []
     for name, rep, title in charts:
-        size = 4.5 if len(rep.labels) == 3 else 6.5
-        fig, ax = plt.subplots(figsize=(size, size * 0.9))
+        writers.append((name, functools.partial(_save_chart, plt, rep, title)))
+    wrong = worst_errors(evaluation.outcomes, limit)
+    writers.append(("worst-errors.csv", functools.partial(_write_errors, outcomes=wrong)))
+    metrics = json.dumps(evaluation.to_dict(), indent=2)
+    writers.append(("metrics.json", lambda tmp: tmp.write_text(metrics, encoding="utf-8")))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, write in writers:
+            # named by the process (not mkstemp, which would make the report private)
+            tmp = out / f".{name}.{os.getpid()}.tmp"
+            staged.append((tmp, out / name))
+            write(tmp)
+        for tmp, path in staged:
+            tmp.replace(path)
+    except OSError as exc:
+        raise InputError(str(folder), f"cannot write the report: {exc.strerror or exc}") from None
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):  # not ours (a folder), or already moved
+                tmp.unlink(missing_ok=True)
+    return [path for _, path in staged]
+
+
+def _save_chart(plt: Any, rep: Report, title: str, path: Path) -> None:
+    size = 4.5 if len(rep.labels) == 3 else 6.5
+    fig, ax = plt.subplots(figsize=(size, size * 0.9))
+    try:
         plot_confusion(rep.matrix, rep.labels, ax, f"{title}: macro-F1 {rep.macro_f1:.3f}")
         fig.tight_layout()
-        path = out / name
-        _write_atomic(path, functools.partial(_save_png, fig))
+        fig.savefig(path, format="png", dpi=110)
+    finally:
         plt.close(fig)
-        written.append(path)
-    errors = out / "worst-errors.csv"
-    _write_atomic(errors, lambda tmp: _write_errors(tmp, worst_errors(evaluation.outcomes, limit)))
-    metrics = out / "metrics.json"
-    _write_atomic(
-        metrics,
-        lambda tmp: tmp.write_text(json.dumps(evaluation.to_dict(), indent=2), encoding="utf-8"),
-    )
-    return [*written, errors, metrics]
 
 
 def _write_errors(path: Path, outcomes: list[Outcome]) -> None:
@@ -665,17 +706,3 @@ def _write_errors(path: Path, outcomes: list[Outcome]) -> None:
                     safe_cell(o.example.text),
                 ]
             )
-
-
-def _save_png(fig: Any, path: Path) -> None:
-    fig.savefig(path, format="png", dpi=110)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write to a temporary file beside ``path`` and rename: nothing half-written."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -363,3 +364,49 @@ def test_a_class_with_nothing_to_score_is_shown_as_such(write, tmp_path):
         "f1": None,
         "support": 0,
     }
+
+
+# report folder -------------------------------------------------------------------------------
+
+ONE_ROW = "text,label\nIndia and China met in Geneva.,neutral\n"
+
+
+def test_a_report_folder_under_a_file_is_one_error_before_scoring(write, tmp_path):
+    path = write("one.csv", ONE_ROW)
+    (tmp_path / "afile").write_text("")
+    folder = tmp_path / "afile" / "sub"
+    result = run(path, "--text-col", "text", "--label-col", "label", "--report", folder)
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == f"error: {folder}: {tmp_path / 'afile'} is not a folder"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_folder_in_place_of_a_report_file_writes_nothing(write, tmp_path):
+    path = write("one.csv", ONE_ROW)
+    folder = tmp_path / "rep"
+    (folder / "metrics.json").mkdir(parents=True)
+    result = run(path, "--text-col", "text", "--label-col", "label", "--report", folder)
+    assert result.exit_code == 1, result.output
+    assert f"error: {folder}: {folder / 'metrics.json'} is in the way" in result.output
+    assert "scored by" not in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["metrics.json"]
+
+
+def test_a_report_that_fails_half_way_leaves_the_earlier_one_whole(write, tmp_path):
+    """The charts and the errors are written, then metrics.json cannot be: none is moved into
+    place, the earlier report stays as it was and no temporary file is left behind."""
+    path = write("one.csv", ONE_ROW)
+    folder = tmp_path / "rep"
+    args = [path, "--text-col", "text", "--label-col", "label", "--report", folder]
+    assert run(*args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert sorted(before) == ["confusion-3class.png", "metrics.json", "worst-errors.csv"]
+    (folder / "confusion-3class.png").write_bytes(b"earlier chart")
+    before["confusion-3class.png"] = b"earlier chart"
+    blocker = folder / f".metrics.json.{os.getpid()}.tmp"
+    blocker.mkdir()  # the temporary name of metrics.json is taken by a folder
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert f"error: {folder}: cannot write the report" in result.output
+    blocker.rmdir()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
