@@ -732,7 +732,7 @@ def demo(out: str) -> int:
     multiple=True,
     metavar="RAW=LABEL",
     help="Map a raw label to a name, e.g. --map pos=convergence --map '3=divergence a->b' "
-    "(repeatable; replaces --labels).",
+    "(repeatable; not with --labels).",
 )
 @click.option(
     "--strip-brackets",
@@ -791,6 +791,9 @@ def evaluate(
         ):
             if value is not None and not value.isdigit():
                 raise click.UsageError(f"{option} must be a 0-based column index with --no-header")
+    explicit = click.get_current_context().get_parameter_source("scheme")
+    if mapping and explicit is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("give --map or --labels, not both")
     try:
         labels = ev.label_mapping(mapping) if mapping else ev.SCHEMES[scheme]
     except ValueError as exc:

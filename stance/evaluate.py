@@ -95,6 +95,8 @@ def label_mapping(pairs: Iterable[str]) -> Callable[[str], Gold | None]:
                 f"bad label mapping {pair!r}: expected RAW=LABEL with LABEL one of "
                 "neutral, convergence, divergence (optionally 'a->b' or 'b->a')"
             )
+        if not raw.strip():
+            raise ValueError(f"bad label mapping {pair!r}: the raw label before '=' is empty")
         table[raw.strip()] = gold
     return lambda raw: table.get(raw.strip())
 

@@ -122,6 +122,10 @@ def test_label_map_option(write):
     [
         (["--party-a-col", "a"], "both --party-a-col and --party-b-col"),
         (["--no-header"], "0-based column index"),
+        (["--map", "=neutral"], "bad label mapping '=neutral': the raw label before '=' is empty"),
+        (["--map", " =neutral"], "the raw label before '=' is empty"),
+        (["--labels", "signed", "--map", "x=neutral"], "give --map or --labels, not both"),
+        (["--labels", "names", "--map", "x=neutral"], "give --map or --labels, not both"),
     ],
 )
 def test_usage_errors(write, args, message):
