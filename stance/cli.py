@@ -733,7 +733,7 @@ def demo(out: str) -> int:
     multiple=True,
     metavar="RAW=LABEL",
     help="Map a raw label to a name, e.g. --map pos=convergence --map '3=divergence a->b' "
-    "(repeatable; replaces --labels).",
+    "(repeatable; not with --labels).",
 )
 @click.option(
     "--strip-brackets",
@@ -792,10 +792,15 @@ def evaluate(
         ):
             if value is not None and not value.isdigit():
                 raise click.UsageError(f"{option} must be a 0-based column index with --no-header")
+    explicit = click.get_current_context().get_parameter_source("scheme")
+    if mapping and explicit is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("give --map or --labels, not both")
     try:
         labels = ev.label_mapping(mapping) if mapping else ev.SCHEMES[scheme]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    if report_dir:
+        ev.check_report_folder(report_dir)
     party_set = make_config(parties_file, None, None).build().party_set if parties_file else None
     problems = Problems()
     examples, bad_rows = ev.read_examples(

@@ -20,10 +20,13 @@ source. Tone baselines take the source from attribution alone.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import functools
+import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -92,6 +95,8 @@ def label_mapping(pairs: Iterable[str]) -> Callable[[str], Gold | None]:
                 f"bad label mapping {pair!r}: expected RAW=LABEL with LABEL one of "
                 "neutral, convergence, divergence (optionally 'a->b' or 'b->a')"
             )
+        if not raw.strip():
+            raise ValueError(f"bad label mapping {pair!r}: the raw label before '=' is empty")
         table[raw.strip()] = gold
     return lambda raw: table.get(raw.strip())
 
@@ -152,9 +157,11 @@ def read_examples(
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(name, f"cannot read: {exc}") from None
     text = text.removeprefix("\ufeff")
+    header_line, names, rows = _table(text, fmt, header, name)
+    _check_columns(name, columns, header_line, names, rows)
     examples: list[Example] = []
     problems: list[InputError] = []
-    for line, row in _rows(text, fmt, header, name):
+    for line, row in rows:
         try:
             examples.append(_example(row, line, columns, scheme, strip_brackets))
         except ValueError as exc:
@@ -181,53 +188,133 @@ def guess_format(name: str) -> str:
     return "csv"
 
 
-def _rows(text: str, fmt: str, header: bool, name: str) -> Iterator[tuple[int, Mapping | list]]:
+Row = Mapping[str, Any] | list[str]
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a file, ended only by \\n, \\r\\n or \\r (as ``open(newline="")`` reads
+    them): ``str.splitlines`` would also cut at U+2028, form feeds and the like inside a
+    sentence, and shift every later line number."""
+    return io.StringIO(text, newline="").readlines()
+
+
+def _table(
+    text: str, fmt: str, header: bool, name: str
+) -> tuple[int, list[str] | None, list[tuple[int, Row]]]:
+    """The header's line and names (None without a header) and each row with its line."""
+    rows: list[tuple[int, Row]] = []
     if fmt == "jsonl":
-        for line, raw in enumerate(text.splitlines(), 1):
+        for line, raw in enumerate(_lines(text), 1):
             if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
             except json.JSONDecodeError as exc:
-                yield line, {"__error__": f"not valid JSON: {exc.msg}"}
+                rows.append((line, {"__error__": f"not valid JSON: {exc.msg}"}))
                 continue
-            yield line, record if isinstance(record, dict) else {"__error__": "not an object"}
-        return
-    delimiter = "\t" if fmt == "tsv" else ","
-    lines = text.splitlines(keepends=True)
+            rows.append(
+                (line, record if isinstance(record, dict) else {"__error__": "not an object"})
+            )
+        return 0, None, rows
     if fmt == "tsv":
-        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        reader = csv.reader(_lines(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     else:
-        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+        reader = csv.reader(_lines(text), delimiter=",", quoting=csv.QUOTE_MINIMAL)
     names: list[str] | None = None
+    header_line = 0
     line = 1
     for row in reader:
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if header and names is None:
-            names = [cell.strip() for cell in row]
+            header_line, names = start, [cell.strip() for cell in row]
             continue
-        yield start, (dict(zip(names, row, strict=False)) if names is not None else row)
+        rows.append((start, dict(zip(names, row, strict=False)) if names is not None else row))
     if header and names is None:
         raise InputError(name, "empty file: no header row")
+    return header_line, names, rows
 
 
-def _cell(row: Mapping | list, column: str | None) -> str | None:
-    """A cell by header name (or key), or by 0-based index."""
+def _has(row: Mapping[str, Any] | list[str], column: str) -> bool:
+    """Whether a header name (or key) or 0-based index names a cell of ``row``."""
+    if isinstance(row, Mapping) and column in row:
+        return True
+    return column.isdigit() and int(column) < len(row)
+
+
+def _check_columns(
+    name: str,
+    columns: Columns,
+    header_line: int,
+    names: list[str] | None,
+    rows: list[tuple[int, Row]],
+) -> None:
+    """An InputError for a column the file does not have, before any row is read: a wrong
+    ``--label-col`` is one mistake, not one per row. A JSONL field counts as present if any
+    record has it; without a header, the first row's width decides."""
+    wanted = [columns.text, columns.label, columns.party_a, columns.party_b]
+    if names is not None:
+        for column in filter(None, wanted):
+            if column not in names and not _has(names, column):
+                listed = ", ".join(names)
+                raise InputError(name, f"no column {column!r} (columns: {listed})", header_line)
+        return
+    usable = [(line, row) for line, row in rows if not _failed(row)]
+    if not usable:
+        return
+    first_line, first = usable[0]
+    if isinstance(first, list):
+        for column in filter(None, wanted):
+            if not _has(first, column):
+                raise InputError(
+                    name, f"no column {column} (the first row has {len(first)} columns)", first_line
+                )
+        return
+    for column in filter(None, wanted):
+        if not any(_has(row, column) for _, row in usable):
+            fields = list(dict.fromkeys(key for _, row in usable for key in row))
+            listed = ", ".join(fields[:12]) + (", ..." if len(fields) > 12 else "")
+            raise InputError(
+                name, f"no field {column!r} in any record (fields: {listed})", first_line
+            )
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "true or false"}
+
+
+def _failed(row: Row) -> bool:
+    """A JSONL line that could not be read as an object (reported by :func:`_example`)."""
+    return isinstance(row, Mapping) and "__error__" in row
+
+
+def _cell(row: Row, column: str | None) -> Any:
+    """A cell by header name (or key), or by 0-based index: a string from CSV and TSV, any
+    JSON value from JSONL; None if the row has no such cell."""
     if column is None:
         return None
     if isinstance(row, Mapping):
-        value = row.get(column)
-        if value is None and column.isdigit() and int(column) < len(row):
-            value = list(row.values())[int(column)]
-        return None if value is None else str(value)
+        if column in row:
+            return row[column]
+        return list(row.values())[int(column)] if _has(row, column) else None
     index = int(column)
     return row[index] if index < len(row) else None
 
 
+def _string(value: Any, what: str, numbers: bool = False) -> str | None:
+    """A cell as text; ValueError for a JSON value that is not text (nor, for a label, a
+    number): ``["a list"]`` scored as the string "['a list']" would be a silent mistake."""
+    if value is None or isinstance(value, str):
+        return value
+    if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    kind = _JSON_TYPES.get(type(value), "a number")
+    expected = "a string or a number" if numbers else "a string"
+    raise ValueError(f"{what} must be {expected}, not {kind}")
+
+
 def _example(
-    row: Mapping | list,
+    row: Row,
     line: int,
     columns: Columns,
     scheme: Callable[[str], Gold | None],
@@ -235,17 +322,17 @@ def _example(
 ) -> Example:
     if isinstance(row, Mapping) and "__error__" in row:
         raise ValueError(str(row["__error__"]))
-    text = (_cell(row, columns.text) or "").strip()
+    text = (_string(_cell(row, columns.text), "text") or "").strip()
     if not text:
         raise ValueError("no text")
-    raw_label = _cell(row, columns.label)
+    raw_label = _string(_cell(row, columns.label), "label", numbers=True)
     if raw_label is None or not raw_label.strip():
         raise ValueError("no label")
     gold = scheme(raw_label)
     if gold is None:
         raise ValueError(f"unknown label {raw_label.strip()!r}")
-    party_a = _cell(row, columns.party_a)
-    party_b = _cell(row, columns.party_b)
+    party_a = _string(_cell(row, columns.party_a), "party A")
+    party_b = _string(_cell(row, columns.party_b), "party B")
     named = [name for name in (party_a, party_b) if name and name.strip()]
     # One party is enough ("We welcome India's offer": the speaker is the other); a label
     # with a direction needs both.
@@ -362,10 +449,13 @@ def predicted_direction(result: Stated, label: str) -> str | None:
 
 @dataclass(frozen=True)
 class ClassScore:
+    """Scores of one class; None for a class neither in the gold labels nor predicted, which
+    has nothing to score (0 would pull macro-F1 down for a class the file does not have)."""
+
     label: str
-    precision: float
-    recall: float
-    f1: float
+    precision: float | None
+    recall: float | None
+    f1: float | None
     support: int
 
 
@@ -379,7 +469,10 @@ class Report:
 
     @property
     def macro_f1(self) -> float:
-        return sum(c.f1 for c in self.classes) / len(self.classes) if self.classes else 0.0
+        """The mean F1 of the classes in the gold labels or the predictions (scikit-learn's
+        ``f1_score(average="macro")`` without ``labels``)."""
+        scored = [c.f1 for c in self.classes if c.f1 is not None]
+        return sum(scored) / len(scored) if scored else 0.0
 
     @property
     def accuracy(self) -> float:
@@ -394,15 +487,19 @@ class Report:
             "classes": [
                 {
                     "label": c.label,
-                    "precision": round(c.precision, 4),
-                    "recall": round(c.recall, 4),
-                    "f1": round(c.f1, 4),
+                    "precision": _rounded(c.precision),
+                    "recall": _rounded(c.recall),
+                    "f1": _rounded(c.f1),
                     "support": c.support,
                 }
                 for c in self.classes
             ],
             "confusion": self.matrix,
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def report(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> Report:
@@ -416,6 +513,9 @@ def report(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> Re
         tp = matrix[i][i]
         predicted_n = sum(row[i] for row in matrix)
         support = sum(matrix[i])
+        if not support and not predicted_n:
+            classes.append(ClassScore(label, None, None, None, 0))
+            continue
         precision = tp / predicted_n if predicted_n else 0.0
         recall = tp / support if support else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -482,9 +582,8 @@ def format_report(rep: Report, title: str) -> str:
     width = max(len(label) for label in rep.labels) + 2
     lines = [f"{title}", f"  {'':<{width}}{'precision':>10}{'recall':>9}{'F1':>8}{'support':>9}"]
     for c in rep.classes:
-        lines.append(
-            f"  {c.label:<{width}}{c.precision:>10.3f}{c.recall:>9.3f}{c.f1:>8.3f}{c.support:>9}"
-        )
+        p, r, f = (_shown(v) for v in (c.precision, c.recall, c.f1))
+        lines.append(f"  {c.label:<{width}}{p:>10}{r:>9}{f:>8}{c.support:>9}")
     lines.append(f"  macro-F1 {rep.macro_f1:.3f}   accuracy {rep.accuracy:.3f}")
     lines.append("  confusion (rows: gold, columns: predicted)")
     cell = max(8, *(len(label) + 1 for label in rep.labels))
@@ -492,6 +591,11 @@ def format_report(rep: Report, title: str) -> str:
     for label, row in zip(rep.labels, rep.matrix, strict=True):
         lines.append(f"  {label:<{width}}" + "".join(f"{n:>{cell}}" for n in row))
     return "\n".join(lines)
+
+
+def _shown(value: float | None) -> str:
+    """A score for the table: "-" for a class with nothing to score."""
+    return "-" if value is None else f"{value:.3f}"
 
 
 # report files --------------------------------------------------------------------------------
@@ -515,36 +619,75 @@ def plot_confusion(matrix: list[list[int]], labels: tuple[str, ...], ax, title: 
     return ax
 
 
+REPORT_FILES = ("confusion-3class.png", "confusion-5class.png", "worst-errors.csv", "metrics.json")
+
+
+def check_report_folder(folder: str | Path) -> None:
+    """An InputError if the report files cannot go into ``folder``; creates nothing. Run
+    before scoring, so a wrong ``--report`` fails at once rather than after the work."""
+    out = Path(folder)
+    existing = next(path for path in (out, *out.parents) if path.exists() or path == Path())
+    if not existing.is_dir():
+        raise InputError(str(folder), f"{existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(str(folder), f"cannot write in {existing}: permission denied")
+    for name in REPORT_FILES:
+        target = out / name
+        if target.exists() and not target.is_file():
+            raise InputError(str(folder), f"{target} is in the way: it is not a file")
+
+
 def write_report(evaluation: Evaluation, folder: str | Path, limit: int = 50) -> list[Path]:
-    """Confusion-matrix charts (PNG), the worst errors (CSV) and the metrics (JSON)."""
+    """Confusion-matrix charts (PNG), the worst errors (CSV) and the metrics (JSON).
+
+    All or nothing: every file is written to a temporary name beside its place and moved
+    there only when all were written, so a failure leaves the folder's earlier report whole
+    rather than half replaced. Failures are InputErrors naming the folder."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    check_report_folder(folder)
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     charts = [("confusion-3class.png", evaluation.three, "3 classes")]
     if evaluation.five:
         charts.append(("confusion-5class.png", evaluation.five, "5 classes (with direction)"))
+    writers: list[tuple[str, Callable[[Path], Any]]] = []
     for name, rep, title in charts:
-        size = 4.5 if len(rep.labels) == 3 else 6.5
-        fig, ax = plt.subplots(figsize=(size, size * 0.9))
+        writers.append((name, functools.partial(_save_chart, plt, rep, title)))
+    wrong = worst_errors(evaluation.outcomes, limit)
+    writers.append(("worst-errors.csv", functools.partial(_write_errors, outcomes=wrong)))
+    metrics = json.dumps(evaluation.to_dict(), indent=2)
+    writers.append(("metrics.json", lambda tmp: tmp.write_text(metrics, encoding="utf-8")))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, write in writers:
+            # named by the process (not mkstemp, which would make the report private)
+            tmp = out / f".{name}.{os.getpid()}.tmp"
+            staged.append((tmp, out / name))
+            write(tmp)
+        for tmp, path in staged:
+            tmp.replace(path)
+    except OSError as exc:
+        raise InputError(str(folder), f"cannot write the report: {exc.strerror or exc}") from None
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):  # not ours (a folder), or already moved
+                tmp.unlink(missing_ok=True)
+    return [path for _, path in staged]
+
+
+def _save_chart(plt: Any, rep: Report, title: str, path: Path) -> None:
+    size = 4.5 if len(rep.labels) == 3 else 6.5
+    fig, ax = plt.subplots(figsize=(size, size * 0.9))
+    try:
         plot_confusion(rep.matrix, rep.labels, ax, f"{title}: macro-F1 {rep.macro_f1:.3f}")
         fig.tight_layout()
-        path = out / name
-        _write_atomic(path, functools.partial(_save_png, fig))
+        fig.savefig(path, format="png", dpi=110)
+    finally:
         plt.close(fig)
-        written.append(path)
-    errors = out / "worst-errors.csv"
-    _write_atomic(errors, lambda tmp: _write_errors(tmp, worst_errors(evaluation.outcomes, limit)))
-    metrics = out / "metrics.json"
-    _write_atomic(
-        metrics,
-        lambda tmp: tmp.write_text(json.dumps(evaluation.to_dict(), indent=2), encoding="utf-8"),
-    )
-    return [*written, errors, metrics]
 
 
 def _write_errors(path: Path, outcomes: list[Outcome]) -> None:
@@ -565,17 +708,3 @@ def _write_errors(path: Path, outcomes: list[Outcome]) -> None:
                     safe_cell(o.example.text),
                 ]
             )
-
-
-def _save_png(fig: Any, path: Path) -> None:
-    fig.savefig(path, format="png", dpi=110)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write to a temporary file beside ``path`` and rename: nothing half-written."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
