@@ -412,3 +412,24 @@ def test_the_same_text_twice_in_one_run_is_analysed_once(tmp_path, engine):
     config = load_config(path)
     check(run(config), "rescored")
     assert table_counts(config.database)["analyses"] == 4
+
+
+def test_a_year_in_the_file_name_sets_the_period_over_the_header_date(tmp_path):
+    incoming = tmp_path / "incoming"
+    write_doc(incoming, "PAK_78_2023.txt", 4, 2, date="2024-05-01")
+    write_doc(incoming, "IND_79_2024.txt", 2, 4, date="2024-06-01")
+    speaker = (
+        '[speaker]\nrule = "filename"\n'
+        "pattern = '(?P<speaker>[A-Z]{3})_(?P<session>\\d+)_(?P<year>\\d{4})'\n"
+    )
+    path = write_config(tmp_path, speaker, period='"year"')
+    result = CliRunner().invoke(cli, ["run", "--config", str(path)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "flagged (2024 vs 2023)" in result.stdout
+    assert result.stderr == (
+        f"warning: {incoming / 'PAK_78_2023.txt'}: the header's date 2024-05-01 contradicts "
+        "the file name (year 2023); the file name's is used\n"
+    )
+    with Store(tmp_path / "stance.db") as store:
+        dates = dict(store.db.execute("SELECT doc_id, date FROM documents"))
+    assert dates == {"PAK_78_2023": None, "IND_79_2024": "2024-06-01"}
