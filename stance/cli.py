@@ -879,11 +879,10 @@ def run_command(config_path: str, quiet: bool) -> int:
 
 
 def open_history(config_path: str, db: str | None) -> Store:
-    """The history database named by ``--db``, else by the config; it must exist."""
+    """The history database named by ``--db``, else by the config, opened read-only: the
+    reading commands must not change it (nor migrate it), and must work beside a run."""
     path = Path(db) if db else load_config(config_path).database
-    if not path.is_file():
-        raise InputError(str(path), "no history database here (no run has been made yet)")
-    return Store(path)
+    return Store(path, readonly=True)
 
 
 @cli.command()

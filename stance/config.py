@@ -61,7 +61,13 @@ class SpeakerRule:
 
     def apply(self, doc: Document) -> str | None:
         """Set the speaker (and date and other fields) a file name gives; a warning when the
-        name does not match. Values from the file name win over the header's."""
+        name does not match, or when it contradicts the header's date.
+
+        Values from the file name win over the header's. A full date in the name replaces the
+        header's; a partial one (a year, or a year and month) keeps the header's date only
+        where it agrees with every part the name gives, else drops it, so the period comes
+        from the name's parts alone (a year period from the year; a month or quarter only
+        when the name gives the month too)."""
         if self.rule == "fixed":
             doc.speaker = self.key
             return None
@@ -75,11 +81,19 @@ class SpeakerRule:
         if "speaker" in fields:
             doc.speaker = fields.pop("speaker")
         date = _date_from(fields)
+        warning = None
         if date is not None:
             doc.date = date
+        elif doc.date is not None and not _agrees(doc.date, fields):
+            given = ", ".join(f"{k} {fields[k]}" for k in DATE_GROUPS if k in fields)
+            warning = (
+                f"{doc.where()}: the header's date {doc.date} contradicts the file name "
+                f"({given}); the file name's is used"
+            )
+            doc.date = None
         for key, value in fields.items():
             doc.extra[key] = int(value) if key in DATE_GROUPS and value.isdigit() else value
-        return None
+        return warning
 
 
 def _date_from(fields: dict[str, str]) -> dt.date | None:
@@ -89,6 +103,15 @@ def _date_from(fields: dict[str, str]) -> dt.date | None:
         return dt.date(int(fields["year"]), int(fields["month"]), int(fields["day"]))
     except (KeyError, ValueError):
         return None
+
+
+def _agrees(date: dt.date, fields: dict[str, str]) -> bool:
+    """Whether ``date`` has every year, month and day the file name gives (as numbers)."""
+    return all(
+        int(fields[part]) == getattr(date, part)
+        for part in ("year", "month", "day")
+        if fields.get(part, "").isdigit()
+    )
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,9 @@ class Runner:
         known = store.sources()
         analysed = store.analysed_hashes(self.settings)
         pending: deque[tuple[SourceKey, str, str]] = deque()
+        # Sources whose content is already on its way to a worker: they are stored once its
+        # result is back, mapped to it as a later run would map them (analysed once per run).
+        copies: dict[str, list[tuple[SourceKey, Document, str]]] = {}
         batch = _Batch()
         seen: dict[SourceKey, tuple[str | None, int | None]] = {}
 
@@ -265,6 +268,10 @@ class Runner:
                     batch.items.append(BatchItem(key, digest, doc, None))
                     batch.count(state)
                     continue
+                if digest in copies:  # the same text earlier in this run: wait for it
+                    copies[digest].append((key, doc, state))
+                    continue
+                copies[digest] = []
                 pending.append((key, digest, state))
                 yield doc
 
@@ -277,6 +284,9 @@ class Runner:
                 if isinstance(result, InputError):
                     problem("error", result)
                     batch.count("failed")
+                    for _, doc, _ in copies.pop(digest):  # the same text fails the same way
+                        problem("error", result.message, doc)
+                        batch.count("failed")
                 else:
                     analysis = result.analysis
                     for warning in analysis.warnings:
@@ -286,6 +296,9 @@ class Runner:
                     batch.count(state)
                     batch.count("sentences", len(analysis.sentences))
                     analysed.add(digest)
+                    for copy_key, doc, copy_state in copies.pop(digest):
+                        batch.items.append(BatchItem(copy_key, digest, doc, None))
+                        batch.count(copy_state)
                 if len(batch.items) >= self.config.batch:
                     self._flush(store, batch, outcome)
             self._flush(store, batch, outcome)

@@ -12,7 +12,10 @@ Why it looks like this:
 * Every write is a transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) in WAL mode with full
   syncs: a run killed at any point leaves the database as it was after its last commit.
 * The schema has a version (``PRAGMA user_version``) and a list of migration steps; opening
-  an older database upgrades it, opening a newer one is refused.
+  an older database upgrades it, opening a newer one is refused, and so is a database that
+  is not stance's (its tables are left alone).
+* ``stance history`` and ``stance compare`` open it read-only (``mode=ro``): they change
+  nothing, read beside a run that is writing, and never migrate.
 
 All SQL is parameterised; nothing from a document is ever spliced into a statement.
 """
@@ -130,6 +133,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+TABLES = frozenset({"runs", "run_errors", "documents", "sources", "analyses", "sentences"})
 
 
 class StoreError(StanceError):
@@ -250,21 +254,60 @@ def now() -> str:
 
 
 class Store:
-    """The history database. Open with ``Store(path)``; it is created and migrated as needed."""
+    """The history database. ``Store(path)`` creates and migrates it as needed;
+    ``Store(path, readonly=True)`` only reads an existing one of the current schema."""
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False):
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.migrate()
+            if readonly:
+                self.db = _connect_readonly(self.path)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot use the history database: {exc}") from None
+            raise self._error(exc) from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create the history database: {exc}") from None
+        try:
+            version = self._version()
+            if readonly and version == 0:
+                raise StoreError(f"{self.path}: not a stance history database")
+            if readonly and version < SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: database schema version {version} is older than this "
+                    f"stance's ({SCHEMA_VERSION}); the next stance run upgrades it"
+                )
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = FULL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self.migrate()
+        except BaseException as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._error(exc) from None
+            raise
+
+    def _error(self, exc: sqlite3.DatabaseError) -> StoreError:
+        if str(exc) == "file is not a database":
+            return StoreError(f"{self.path}: not a stance history database")
+        return StoreError(f"{self.path}: cannot use the history database: {exc}")
+
+    def _version(self) -> int:
+        """The schema version, checked before anything is changed: a newer schema, or a
+        database that is not stance's (other tables, or a version without stance's tables),
+        is refused as it is. An empty database is version 0, ready to be created."""
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema version {version} is newer than this stance "
+                f"understands ({SCHEMA_VERSION}); upgrade stance"
+            )
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master")}
+        if (version == 0 and tables) or (version > 0 and not TABLES.issubset(tables)):
+            raise StoreError(f"{self.path}: not a stance history database")
+        return version
 
     def close(self) -> None:
         self.db.close()
@@ -293,13 +336,9 @@ class Store:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def migrate(self, target: int = SCHEMA_VERSION) -> None:
-        """Apply the missing migration steps, each in its own transaction."""
+        """Apply the missing migration steps, each in its own transaction (the version was
+        checked on opening)."""
         current = self.schema_version
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: database schema version {current} is newer than this stance "
-                f"understands ({SCHEMA_VERSION}); upgrade stance"
-            )
         for version in range(current + 1, target + 1):
             with self.transaction() as db:
                 for statement in _statements(MIGRATIONS[version - 1]):
@@ -576,6 +615,28 @@ class Store:
         tables = ("documents", "sources", "analyses", "sentences", "runs", "run_errors")
         # Table names come from the fixed tuple above.
         return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write. ``mode=ro`` keeps SQLite's locking, so it reads the
+    last commit of a run that is writing (WAL), but it needs the WAL's ``-shm`` index, which
+    it creates if it can; in a read-only folder with no write-ahead log, where no run can be
+    writing, the file is read as ``immutable`` instead."""
+    if not path.is_file():
+        raise StoreError(f"{path}: no history database here (no run has been made yet)")
+    uri = Path(os.path.abspath(path)).as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=30)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        if Path(f"{path}-wal").exists():
+            raise
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
 
 
 def _statements(script: str) -> list[str]:

@@ -368,3 +368,68 @@ def test_an_unreachable_scheduler_fails_the_run(project):
     with Store(folder / "stance.db") as store:
         (record,) = store.runs()
     assert record.status == "failed" and "Dask scheduler" in record.message
+
+
+@pytest.mark.parametrize("engine", ["serial", "processes", "dask"])
+def test_the_same_text_twice_in_one_run_is_analysed_once(tmp_path, engine):
+    """A copy met in the run that analyses its text is mapped to that analysis, as a copy met
+    in a later run is: no second analysis, no unrecorded report, honest counts."""
+    if engine == "dask":
+        pytest.importorskip("distributed")
+    incoming = tmp_path / "incoming"
+    original = write_doc(incoming, "a.txt", 6, 4, 1, date="2024-01-01")
+    (incoming / "a_copy.txt").write_bytes(original.read_bytes())
+    write_doc(incoming, "b.txt", 5, 5, 2, date="2024-02-01")
+    path = write_config(tmp_path, f'[engine]\nname = "{engine}"\njobs = 2\n', period='"month"')
+    config = load_config(path)
+
+    def check(outcome, state):
+        assert outcome.counts == {state: 3, "sentences": 23} and outcome.errors == 0
+        with Store(config.database) as store:
+            (record,) = store.runs(1)
+            reports = {
+                row[0]
+                for row in store.db.execute("SELECT report FROM analyses WHERE report IS NOT NULL")
+            }
+            sentences = store.db.execute(
+                "SELECT sum(sentence_count) FROM analyses WHERE run_id = ?", (record.id,)
+            ).fetchone()[0]
+        assert record.counts["sentences"] == sentences == 23
+        documents = tmp_path / "reports" / "documents"
+        folders = {f"documents/{p.name}" for p in documents.iterdir() if p.is_dir()}
+        assert folders == reports and len(folders) == 2
+        index = (documents / "index.html").read_text(encoding="utf-8")
+        linked = {f"documents/{h.split('/')[0]}" for h in re.findall(r'href="([^"]+)"', index)}
+        assert linked <= reports | {"documents/index.html"}
+        assert len(outcome.comparison.documents) == 2
+
+    check(run(config), "new")
+    counts = table_counts(config.database)
+    assert (counts["documents"], counts["analyses"], counts["sources"]) == (2, 2, 3)
+    # A new scorer version: every source is rescored, and the copy still follows its original.
+    (tmp_path / "extra.toml").write_text('[cues]\n"water-sharing" = 3\n', encoding="utf-8")
+    path.write_text('lexicon = "extra.toml"\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+    config = load_config(path)
+    check(run(config), "rescored")
+    assert table_counts(config.database)["analyses"] == 4
+
+
+def test_a_year_in_the_file_name_sets_the_period_over_the_header_date(tmp_path):
+    incoming = tmp_path / "incoming"
+    write_doc(incoming, "PAK_78_2023.txt", 4, 2, date="2024-05-01")
+    write_doc(incoming, "IND_79_2024.txt", 2, 4, date="2024-06-01")
+    speaker = (
+        '[speaker]\nrule = "filename"\n'
+        "pattern = '(?P<speaker>[A-Z]{3})_(?P<session>\\d+)_(?P<year>\\d{4})'\n"
+    )
+    path = write_config(tmp_path, speaker, period='"year"')
+    result = CliRunner().invoke(cli, ["run", "--config", str(path)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert "flagged (2024 vs 2023)" in result.stdout
+    assert result.stderr == (
+        f"warning: {incoming / 'PAK_78_2023.txt'}: the header's date 2024-05-01 contradicts "
+        "the file name (year 2023); the file name's is used\n"
+    )
+    with Store(tmp_path / "stance.db") as store:
+        dates = dict(store.db.execute("SELECT doc_id, date FROM documents"))
+    assert dates == {"PAK_78_2023": None, "IND_79_2024": "2024-06-01"}

@@ -216,3 +216,53 @@ def test_glob_inputs_and_unmatched_pattern(tmp_path):
     items = list(load_config(path).documents())
     assert [os.path.basename(i.path) for i in items[:2]] == ["a.txt", "b.txt"]
     assert isinstance(items[2], InputError) and "no file matches" in items[2].message
+
+
+UN_NAME = re.compile(r"(?P<speaker>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})")
+MONTH_NAME = re.compile(r"_(?P<year>\d{4})-(?P<month>\d{2})")
+KINDS = ("year", "quarter", "month", "week", "day")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name", "header", "contradicted", "periods"),
+    [
+        # The name's year contradicts the header: the header's date goes, the year stays.
+        (UN_NAME, "PAK_78_2023", "2024-05-01", "year 2023", ("2023", None, None, None, None)),
+        # The header agrees with the name's year: its full date gives every period.
+        (
+            UN_NAME,
+            "PAK_78_2023",
+            "2023-09-22",
+            None,
+            ("2023", "2023-Q3", "2023-09", "2023-W38", "2023-09-22"),
+        ),
+        # Year and month in the name: a header of the same year but another month goes too.
+        (
+            MONTH_NAME,
+            "note_2023-04",
+            "2023-11-02",
+            "year 2023, month 04",
+            ("2023", "2023-Q2", "2023-04", None, None),
+        ),
+        (
+            MONTH_NAME,
+            "note_2023-04",
+            "2023-04-17",
+            None,
+            ("2023", "2023-Q2", "2023-04", "2023-W16", "2023-04-17"),
+        ),
+    ],
+)
+def test_a_file_name_year_wins_over_the_header_date(pattern, name, header, contradicted, periods):
+    rule = SpeakerRule("filename", pattern=pattern)
+    doc = document_from_text(f"date: {header}\n\nWe spoke.", id=name, path=f"x/{name}.txt")
+    warning = rule.apply(doc)
+    if contradicted:
+        assert doc.date is None
+        assert warning == (
+            f"x/{name}.txt: the header's date {header} contradicts the file name "
+            f"({contradicted}); the file name's is used"
+        )
+    else:
+        assert doc.date == dt.date.fromisoformat(header) and warning is None
+    assert tuple(PeriodRule(kind).of(doc.metadata) for kind in KINDS) == periods
