@@ -19,7 +19,7 @@ TERMS = [
     ("Σύνοδος", "synod", False),
     ("ασσ*", "wildcard after a sigma", False),
 ]
-# "ı" in a term: ASCII "i" folds onto it, so this matcher must always ignore case instead.
+# "ı" in a term: ASCII "i" folds onto it, so it is keyed and matched as "i" (as "İ" and "ſ").
 DOTLESS = [*TERMS, ("Kıbrıs", "cyp", False)]
 # Letters that regular expressions fold specially (İ ı ſ K Σ ς ϐ) beside ordinary ones.
 ALPHABET = "aeiksuotnrpcfUSKTİıſKΣσςϐβéÉüÜ'’- .,\n"
@@ -68,7 +68,13 @@ def test_matching_the_lowered_text_equals_ignoring_case(text):
     for terms in (TERMS, DOTLESS):
         matcher = TermMatcher(terms, plural=True)
         assert _spans(matcher.finditer(text)) == _ignoring_case(matcher, text)
-    assert TermMatcher(TERMS)._ascii_folds and not TermMatcher(DOTLESS)._ascii_folds
+    assert TermMatcher(TERMS)._ascii_folds and TermMatcher(DOTLESS)._ascii_folds
+
+
+def test_a_dotless_i_in_a_term_matches_every_way_it_is_written():
+    matcher = TermMatcher(DOTLESS)
+    for text in ("Kıbrıs", "KIBRIS", "Kibris", "KIBRİS"):
+        assert [m.value for m in matcher.finditer(f"talks in {text} today")] == ["cyp"], text
 
 
 def test_gazetteer_finds_the_same_either_way():
