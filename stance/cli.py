@@ -651,6 +651,7 @@ def write_reports(
     folder = prepare_output(out)
     settings = ReportSettings(config, str(folder.resolve()), formats)
     entries = []
+    written: set[str] = set()
     with open_engine(engine_name, jobs, paths) as engine:
         results = report_all(settings, read_inputs(paths, encoding), engine)
         with progress(results, len(paths) if all(_is_text_file(p) for p in paths) else None) as bar:
@@ -660,6 +661,12 @@ def write_reports(
                     continue
                 for warning in result.warnings:
                     problems.warn(warning)
+                if result.entry["folder"] in written:
+                    # The same file named twice (or in a folder and alone): one report.
+                    again = f"{printable(result.entry['id'])} ({result.entry['folder']})"
+                    problems.warn(f"{again}: the same document given again, reported once")
+                    continue
+                written.add(result.entry["folder"])
                 entries.append(result.entry)
     try:
         index = write_index(folder)

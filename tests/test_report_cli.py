@@ -148,3 +148,14 @@ def test_progress_bar_on_a_terminal_only(write, tmp_path):
         [*command, "--out", str(tmp_path / "pipe")], capture_output=True, text=True, timeout=120
     )
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+def test_the_same_document_given_twice_is_reported_and_counted_once(runner, write, tmp_path):
+    talks = write("talks.txt", TALKS)
+    out = tmp_path / "out"
+    again = str(talks.parent / "." / talks.name)
+    result = runner.invoke(cli, ["report", str(talks), again, str(talks.parent), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"1 report written; index: {out / 'index.html'}" in result.stdout
+    assert result.stderr.count("the same document given again, reported once") == 2
+    assert len(report_folders(out)) == 1
