@@ -97,7 +97,8 @@ def label_mapping(pairs: Iterable[str]) -> Callable[[str], Gold | None]:
             )
         if not raw.strip():
             raise ValueError(f"bad label mapping {pair!r}: the raw label before '=' is empty")
-        table[raw.strip()] = gold
+        if table.setdefault(raw.strip(), gold) != gold:
+            raise ValueError(f"label {raw.strip()!r} is mapped twice, to different labels")
     return lambda raw: table.get(raw.strip())
 
 

@@ -126,6 +126,7 @@ def test_label_map_option(write):
         (["--map", " =neutral"], "the raw label before '=' is empty"),
         (["--labels", "signed", "--map", "x=neutral"], "give --map or --labels, not both"),
         (["--labels", "names", "--map", "x=neutral"], "give --map or --labels, not both"),
+        (["--map", "a=convergence", "--map", "a=divergence"], "'a' is mapped twice"),
     ],
 )
 def test_usage_errors(write, args, message):
