@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .analysis import SentenceResult
-from .errors import InputError
+from .errors import InputError, printable
 from .parties import Mention
 from .scoring import get_scorer
 from .scoring.base import SentenceInput, polarity_label
@@ -258,8 +258,11 @@ def _check_columns(
     if names is not None:
         for column in filter(None, wanted):
             if column not in names and not _has(names, column):
-                listed = ", ".join(names)
-                raise InputError(name, f"no column {column!r} (columns: {listed})", header_line)
+                listed = printable(", ".join(names))
+                hint = "; it looks tab-separated: --format tsv" if "\\t" in listed else ""
+                raise InputError(
+                    name, f"no column {column!r} (columns: {listed}){hint}", header_line
+                )
         return
     usable = [(line, row) for line, row in rows if not _failed(row)]
     if not usable:

@@ -276,6 +276,14 @@ def test_a_column_not_in_the_header_is_one_error(write, args, message):
     assert "scored by" not in result.output
 
 
+def test_a_tab_separated_file_read_as_csv_gets_a_hint(write):
+    path = write("sample.txt", "text\tlabel\nIndia and China met.\tneutral\n")
+    result = run(path, "--text-col", "text", "--label-col", "label")
+    assert result.exit_code == 1, result.output
+    assert "(columns: text\\tlabel); it looks tab-separated: --format tsv" in result.output
+    assert run(path, "--text-col", "text", "--label-col", "label", "--format", "tsv").exit_code == 0
+
+
 def test_the_header_line_is_named_after_blank_lines(write):
     path = write("late.csv", "\n\ntext,label\nHello.,neutral\n")
     result = run(path, "--text-col", "text", "--label-col", "gold")
