@@ -46,11 +46,25 @@ class AnalyzerConfig:
     speaker: str | None = None
 
     def build(self) -> Analyzer:
-        return _analyzer(self)
+        """The analyzer, built once per process while its files stay as they are: an edited
+        party or lexicon file is read again (a long-lived process would keep the old one)."""
+        return _analyzer(self, _stamp(self.parties), _stamp(self.lexicon))
+
+
+def _stamp(path: str | None) -> tuple[int, int] | None:
+    """When a file last changed, and its size: part of the cache key of what was built from it."""
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # building the analyzer reports it
+    return info.st_mtime_ns, info.st_size
 
 
 @functools.lru_cache(maxsize=8)
-def _analyzer(config: AnalyzerConfig) -> Analyzer:
+def _analyzer(config: AnalyzerConfig, *stamps: tuple[int, int] | None) -> Analyzer:
+    """``stamps`` (see :func:`_stamp`) only key the cache."""
     return Analyzer(config.parties, config.lexicon, config.speaker)
 
 

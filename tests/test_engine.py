@@ -1,3 +1,4 @@
+import os
 import pickle
 
 import pytest
@@ -121,3 +122,13 @@ def test_cli_scheduler_needs_the_dask_engine(examples):
         cli, ["score", path, "--engine", "processes", "--scheduler", "tcp://127.0.0.1:8786"]
     )
     assert result.exit_code == 1 and "--scheduler needs --engine dask" in result.output
+
+
+def test_an_edited_party_file_is_read_again_by_a_long_lived_process(write):
+    parties = write("parties.toml", 'A = ["Avalon"]\nB = ["Borduria"]\n')
+    config = AnalyzerConfig(parties=str(parties))
+    assert config.build() is config.build()  # built once while the file stays as it is
+    assert config.build().parties.keys() == ["A", "B"]
+    parties.write_text('A = ["Avalon"]\nC = ["Carpathia"]\n', encoding="utf-8")
+    os.utime(parties, ns=(0, 10**18))  # another modification time, whatever the clock says
+    assert config.build().parties.keys() == ["A", "C"]
