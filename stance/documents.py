@@ -350,7 +350,7 @@ class Reader:
                 if size > self.max_bytes:
                     yield self._too_large(name, None, size)
                     return
-                data = handle.read(self.max_bytes + 1)
+                data = _read_at_most(handle, self.max_bytes, size)
         except PermissionError:
             yield InputError(name, "permission denied")
             return
@@ -382,7 +382,7 @@ class Reader:
             yield self._too_large(name, None, None)
             return
         data = b"".join(raw for raw in head if raw is not None)
-        data += stream.read(self.max_bytes + 1 - len(data))
+        data += _read_at_most(stream, self.max_bytes - len(data))
         yield from self.read_stream(data, name, "stdin")
 
     def read_stream(self, data: bytes, name: str, doc_id: str) -> Iterator[Document | InputError]:
@@ -438,6 +438,21 @@ class Reader:
         limit = f"over the {self.max_bytes / 1e6:g} MB limit for one document"
         what = limit if size is None else f"{size / 1e6:.1f} MB is {limit}"
         return InputError(name, f"{what}; split it, or raise the limit with --max-mb", line)
+
+
+def _read_at_most(stream: IO[bytes], limit: int, size: int = 0) -> bytes:
+    """At most ``limit + 1`` bytes of ``stream``, a chunk at a time: ``read(n)`` sets aside
+    n bytes before it reads, however short the stream (a limit of 100 GB failed with a
+    MemoryError on a 1 kB file). ``size``, when the stream is a file that has one, is the
+    first chunk: a whole ordinary file in one read."""
+    chunks = []
+    left = limit + 1
+    chunk = min(left, size + 1 if size else 1 << 16)
+    while left > 0 and (data := stream.read(chunk)):
+        chunks.append(data)
+        left -= len(data)
+        chunk = min(left, 1 << 20)
+    return b"".join(chunks)
 
 
 def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | None]:

@@ -311,3 +311,17 @@ def test_an_over_long_jsonl_line_is_skipped_without_being_held(write):
     assert (first.id, last.id, last.line) == ("a", "c", 3)
     assert isinstance(error, InputError) and error.line == 2 and "limit" in str(error)
     assert peak < 5_000_000
+
+
+def test_a_high_limit_is_not_set_aside_for_a_short_document(tmp_path):
+    # read(n) reserves n bytes before reading: --max-mb 100000 failed on a 1 kB file.
+    path = tmp_path / "short.txt"
+    path.write_text("Pakistan praised India.\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        (doc,) = list(iter_documents([path], max_bytes=10**9))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert doc.text.startswith("Pakistan praised India.")
+    assert peak < 10**7
