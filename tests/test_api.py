@@ -125,9 +125,22 @@ def test_convergence_index_is_shrunk_for_short_documents():
     assert convergence_index(1, 0) == pytest.approx(1 / 3)
     assert convergence_index(50, 0) > 0.9
     assert convergence_index(10, 10) == 0
-    assert index_interval(0, 0, 0) == (0.0, 0.0)
-    low, high = index_interval(5, 2, 10)
+    low, high = index_interval(5, 2)
     assert low < convergence_index(5, 2) < high
+
+
+@pytest.mark.parametrize("convergent, divergent", [(0, 0), (1, 0), (0, 4), (3, 0)])
+def test_few_sentences_on_one_side_give_a_wide_interval(convergent, divergent):
+    # A bootstrap over sentences that all take one side gives the same index every time, an
+    # interval of width 0; the posterior of the share is as wide as a few sentences warrant.
+    low, high = index_interval(convergent, divergent)
+    assert high - low > 0.9
+    assert low < convergence_index(convergent, divergent) < high
+
+
+def test_the_interval_narrows_as_sentences_agree():
+    widths = [(lambda i: i[1] - i[0])(index_interval(n, 0)) for n in (1, 10, 100, 1000)]
+    assert widths == sorted(widths, reverse=True) and widths[-1] < 0.02
 
 
 def test_scorers_share_one_interface():

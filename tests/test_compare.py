@@ -65,7 +65,7 @@ def test_index_tone_and_change_match_hand_computation():
     a, b = overall.points
     assert a.index == round((8 - 2) / (8 + 2 + 2), 4) == 0.5
     assert b.index == round((2 - 10) / (2 + 10 + 2), 4) == -0.5714
-    assert a.interval == index_interval(8, 2, 2) and b.interval == index_interval(2, 10, 0)
+    assert a.interval == index_interval(8, 2) and b.interval == index_interval(2, 10)
     tones_a = [0.5] * 8 + [-0.4] * 2 + [0.1] * 2
     assert a.mean_tone == round(statistics.mean(tones_a), 4) == round(3.4 / 12, 4)
     half = 1.959964 * statistics.stdev(tones_a) / math.sqrt(12)
@@ -165,11 +165,32 @@ def test_groups_use_the_party_order_and_names():
     assert [p.sentences for p in pak.points] == [12, 0] and pak.latest.index_change is None
 
 
-def test_bootstrap_of_the_difference():
-    same = {"convergence": 20, "divergence": 20, "neutral": 10}
+def counts(convergent, divergent, neutral=0):
+    return {"convergence": convergent, "divergence": divergent, "neutral": neutral}
+
+
+def test_interval_of_the_difference():
+    same = counts(20, 20, 10)
     low, high = index_change_interval(same, same)
     assert low < 0 < high and abs(low + high) < 0.1
     assert index_change_interval(same, same) == (low, high)  # fixed seed
+    low, high = index_change_interval(counts(30, 5), counts(5, 30))
+    assert high < 0  # a real turn is still told from noise
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (counts(10, 0), counts(11, 0)),  # all convergent, one sentence more
+        (counts(12, 0, 3), counts(48, 0, 12)),  # the same shares, four times the sentences
+        (counts(0, 15), counts(0, 40)),
+    ],
+)
+def test_the_same_one_sided_share_with_more_sentences_is_no_shift(before, after):
+    # The index moves (10/12 to 11/13) only because its prior weighs less; a bootstrap over
+    # such periods has width 0 and flagged it as a shift.
+    low, high = index_change_interval(before, after)
+    assert low < 0 < high
     assert tone_interval([0.2]) is None
 
 

@@ -326,7 +326,7 @@ class IndexRow:
 
 
 def convergence_headline(rows: Sequence[IndexRow], ax: Axes) -> Axes:
-    """The convergence index with its 95% bootstrap interval: the document first, in bold,
+    """The convergence index with its 95% credible interval: the document first, in bold,
     then each source party, on the index's full scale from -1 to +1."""
     ax.set_title("Convergence index, with its 95% interval")
     if not rows:

@@ -119,8 +119,7 @@ class ChartSpec:
 CHARTS = (
     ChartSpec(
         "convergence-index",
-        "The document's convergence index with its 95% bootstrap interval, and each source "
-        "party's.",
+        "The document's convergence index with its 95% credible interval, and each source party's.",
         _draw_headline,
         lambda a: (WIDTH, 1.5 + 0.42 * len(index_rows(a))),
     ),
