@@ -65,10 +65,28 @@ EXIT_LOCKED = 3
 EXIT_RUN_FAILED = 4
 
 
+class OutputFailed(Exception):
+    """An operating-system error out of a command, most often writing its output (a closed
+    pipe, a full disk): raised past click, which would exit 1, a usage error, on a closed pipe
+    and show a traceback for the rest."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
 class StanceGroup(click.Group):
     """A click group that maps errors to stance's exit codes (usage errors are 1, not 2)."""
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            raise OutputFailed(exc) from exc
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if sys.stdout is None:  # started with standard output closed (">&-"): nothing to show
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (open for the process's life)
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else EXIT_OK
@@ -84,12 +102,24 @@ class StanceGroup(click.Group):
         except StanceError as exc:
             click.echo(f"error: {exc}", err=True)
             code = EXIT_USAGE
-        except BrokenPipeError:
-            sys.stderr.close()
-            code = EXIT_OK
+        except OutputFailed as exc:
+            code = _output_failed(exc.error)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _output_failed(error: OSError) -> int:
+    """The exit code after an operating-system error: 0 when whoever read the output stopped
+    (``stance score ... | head``), else one line and 2 (``No space left on device``)."""
+    if isinstance(error, BrokenPipeError):
+        # Send what is still buffered nowhere, so that exiting does not fail on it too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    where = f"{printable(str(error.filename))}: " if error.filename else "output: "
+    click.echo(f"error: {where}{error.strerror or error}", err=True)
+    return EXIT_INPUTS_FAILED
 
 
 class Problems:

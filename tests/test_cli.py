@@ -1,6 +1,10 @@
 import csv
 import io
 import json
+import os
+import shlex
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -178,3 +182,38 @@ def test_examples_and_demo(runner, tmp_path):
     assert len(listed) >= 3
     result = runner.invoke(cli, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 0 and "convergence index" in result.stdout
+
+
+def _stance_shell(command: str) -> "subprocess.CompletedProcess[str]":
+    """``command`` in bash with ``pipefail``, ``stance`` being this interpreter's."""
+    stance = f"{shlex.quote(sys.executable)} -m stance"
+    script = "set -o pipefail; " + command.replace("stance ", stance + " ")
+    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+
+
+def test_a_reader_that_stops_early_is_no_error(examples, tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(
+        examples["pakistan-us-trade-talks"].read_text(encoding="utf-8") * 40, encoding="utf-8"
+    )
+    for fmt in ("table", "jsonl"):
+        done = _stance_shell(f"stance score {shlex.quote(str(big))} --format {fmt} | head -1")
+        assert done.returncode == 0 and done.stderr == "", (fmt, done.stderr)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_error_line(examples):
+    for command in (
+        f"stance score {shlex.quote(str(examples['pakistan-us-trade-talks']))}",
+        "stance explain 'We agree.'",
+    ):
+        done = _stance_shell(f"{command} > /dev/full")
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == "error: output: No space left on device\n"
+
+
+def test_closed_standard_output_is_no_error(examples):
+    done = _stance_shell(
+        f"stance score {shlex.quote(str(examples['pakistan-us-trade-talks']))} >&-"
+    )
+    assert done.returncode == 0 and done.stderr == ""
