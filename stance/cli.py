@@ -143,11 +143,16 @@ class Problems:
         return EXIT_OK
 
 
+MAX_MB = 1_000_000  # a terabyte: beyond any document, and still a number a read can take
+
+
 def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
-        codecs.lookup(value)
+        codec = codecs.lookup(value)
     except LookupError:
         raise click.BadParameter(f"unknown encoding {value!r}") from None
+    if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib ...
+        raise click.BadParameter(f"{value!r} is not a text encoding")
     return value
 
 
@@ -178,6 +183,8 @@ MAX_BYTES_KEY = "stance.max_bytes"
 
 
 def _remember_max_bytes(ctx: click.Context, param: click.Parameter, value: float) -> None:
+    if not 1e-6 <= value <= MAX_MB:  # also nan and inf; below one byte, nothing can be read
+        raise click.BadParameter(f"{value:g} is not between 0.000001 and {MAX_MB:,}")
     ctx.meta[MAX_BYTES_KEY] = int(value * 1_000_000)
 
 

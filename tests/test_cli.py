@@ -105,6 +105,23 @@ def test_usage_errors_exit_1(runner, doc, write):
     assert result.exit_code == 1 and "unknown speaker" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--max-mb", "inf", "inf is not between"),
+        ("--max-mb", "nan", "nan is not between"),
+        ("--max-mb", "1e308", "is not between"),
+        ("--max-mb", "0.0000001", "is not between"),
+        ("--encoding", "rot13", "'rot13' is not a text encoding"),
+        ("--encoding", "base64", "'base64' is not a text encoding"),
+    ],
+)
+def test_values_that_could_not_work_are_usage_errors(runner, doc, option, value, message):
+    result = runner.invoke(cli, ["score", str(doc), option, value])
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    assert "Traceback" not in result.output
+
+
 def test_stdin(runner):
     text = "Pakistan and the US agreed to cooperate."
     result = runner.invoke(cli, ["score", "-", "--format", "jsonl"], input=text)
