@@ -579,7 +579,7 @@ def render_contributions(judgement: Judgement, analyzer: Analyzer, limit: int = 
 def render_explanation(result: SentenceResult, scorers: dict, analyzer: Analyzer) -> str:
     """The readable layout of ``stance explain``."""
     out = io.StringIO()
-    out.write(f"sentence: {result.text}\n\nscorers\n")
+    out.write(f"sentence: {printable(result.text)}\n\nscorers\n")
     for name, s in scorers.items():
         details = ", ".join(f"{k} {v:+.2f}" for k, v in s.details.items())
         out.write(f"  {name:<9} {s.value:+.3f}  {s.label:<11}  {details}\n")

@@ -268,6 +268,17 @@ def country_named(text: str, countries: PartySet) -> str | None:
     return None
 
 
+def _listed(key: str, table: Mapping[str, Any], field: str, where: str | None) -> list[Any]:
+    """A table's list of names; one string is a list of one (as in the short form ``PAK =
+    "Pakistan"``), not its letters."""
+    value = table.get(field, [])
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list | tuple):
+        raise InputError(where, f"party {key!r}: {field} must be a list of strings")
+    return list(value)
+
+
 def _alias_of(key: str, raw: Any, kind: str, where: str | None) -> Alias:
     if not isinstance(raw, str):
         raise InputError(where, f"party {key!r}: alias {raw!r} is not a string")
@@ -275,8 +286,10 @@ def _alias_of(key: str, raw: Any, kind: str, where: str | None) -> Alias:
 
 
 def _party_from_table(key: str, table: Mapping[str, Any], where: str | None) -> Party:
-    aliases = [_alias_of(key, raw, "alias", where) for raw in table.get("aliases", [])]
-    aliases += [_alias_of(key, raw, "official", where) for raw in table.get("officials", [])]
+    aliases = [_alias_of(key, raw, "alias", where) for raw in _listed(key, table, "aliases", where)]
+    aliases += [
+        _alias_of(key, raw, "official", where) for raw in _listed(key, table, "officials", where)
+    ]
     name = str(table.get("name") or (aliases[0].text if aliases else key))
     if table.get("gazetteer"):
         builtin = _gazetteer().parties.get(key)

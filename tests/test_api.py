@@ -170,10 +170,13 @@ def test_user_lexicon_overrides_and_removes(write):
         ("foo\t20\n", "outside -10..10"),
         ("fo*\t2\n", "3 letters"),
         ("[cues\n", "TOML syntax error"),
+        ("us-*\t5\tpraise\n", "3 letters"),  # the matcher keys "us-*" by "us"
+        ("u.s*\t5\tpraise\n", "3 letters"),
+        ("cue = 5\n", "'cue' must be an array of tables"),
     ],
 )
 def test_bad_lexicon_files(write, content, message):
-    path = write("bad.toml" if content.startswith("[") else "bad.tsv", content)
+    path = write("bad.toml" if content.startswith("[") or " = " in content else "bad.tsv", content)
     with pytest.raises(stance.InputError) as info:
         stance.score_sentence("x", lexicon=path)
     assert message in str(info.value) and str(path) in str(info.value)

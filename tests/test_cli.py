@@ -234,3 +234,12 @@ def test_closed_standard_output_is_no_error(examples):
         f"stance score {shlex.quote(str(examples['pakistan-us-trade-talks']))} >&-"
     )
     assert done.returncode == 0 and done.stderr == ""
+
+
+def test_explain_shows_control_characters_escaped(runner):
+    result = runner.invoke(cli, ["explain", "Pakistan condemned\x1b[2J India."])
+    assert result.exit_code == 0
+    assert (
+        "\x1b" not in result.stdout
+        and "sentence: Pakistan condemned\\x1b[2J India." in result.stdout
+    )

@@ -200,3 +200,11 @@ def test_a_star_in_a_party_alias_is_dropped_with_a_warning_from_python():
 def test_dotted_capital_i_matches_like_the_letter_it_folds_to(text, aliases):
     parties = None if aliases is None else {"TUR": aliases, "USA": ["United States"]}
     assert stance.score_sentence(text, parties=parties).parties == ("TUR", "USA")
+
+
+def test_one_alias_given_as_a_string_is_one_alias(write):
+    path = write("one.toml", '[parties.PAK]\naliases = "Pakistan"\nofficials = "Amina Qureshi"\n')
+    (party,) = PartySet.from_toml(path)
+    assert [a.text for a in party.aliases] == ["Pakistan", "Amina Qureshi"]
+    with pytest.raises(InputError, match="aliases must be a list of strings"):
+        PartySet.from_toml(write("five.toml", "[parties.PAK]\naliases = 5\n"))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, parse_toml, read_user_file
-from ..textmatch import TermMatcher
+from ..textmatch import TermMatcher, normalise
 from .base import Cue
 
 DEFAULT_CATEGORY = "custom"
@@ -253,7 +253,10 @@ def _first_data_line(lines: list[str]) -> int:
 def _parse_toml(text: str, name: str) -> tuple[dict[str, tuple[float, str]], set[str]]:
     data = parse_toml(text, name)
     entries: dict[str, tuple[float, str]] = {}
-    for index, table in enumerate(data.get("cue", []), 1):
+    tables = data.get("cue", [])
+    if not isinstance(tables, list):
+        raise InputError(name, "'cue' must be an array of tables: [[cue]] term = ..., weight = ...")
+    for index, table in enumerate(tables, 1):
         if not isinstance(table, dict) or "term" not in table or "weight" not in table:
             raise InputError(name, f"[[cue]] number {index} needs 'term' and 'weight'")
         term = _check_term(str(table["term"]), name, None)
@@ -274,7 +277,8 @@ def _check_term(raw: str, name: str, line: int | None) -> str:
     term = " ".join(raw.lower().split())
     if not _WORDS.search(term):
         raise InputError(name, f"empty or punctuation-only term {raw!r}", line)
-    if "*" in term and len(term.split("*", 1)[0].replace(" ", "")) < 3:
+    # The letters the matcher keys a wildcard by: spaces, hyphens, dots and apostrophes go.
+    if "*" in term and len(normalise(term.split("*", 1)[0])) < 3:
         raise InputError(name, f"wildcard term {raw!r} needs at least 3 letters before '*'", line)
     return term
 
