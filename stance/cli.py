@@ -48,7 +48,7 @@ from .engine import (
 from .errors import InputError, StanceError, printable
 from .evaluate import FORMATS, SCHEMES
 from .report.rows import CSV_COLUMNS, csv_row
-from .scoring import SCORERS, SentenceInput, available
+from .scoring import SCORERS, available
 from .scoring.stance import (
     CLASSES,
     STATE_CUE_TOTAL,
@@ -486,7 +486,8 @@ def explain(
     """Show how one SENTENCE is scored: every scorer, the cues and rules, the attribution."""
     analyzer = make_config(parties_file, lexicon, speaker).build()
     result = analyzer.score_sentence(sentence)
-    data = SentenceInput(sentence, analyzer.lexicon)
+    # Every scorer sees the sentence as the headline's did: its mentions and attribution.
+    data = input_from_result(result, analyzer.lexicon, analyzer.parties.states)
     scorers = {name: cls().score(data) for name, cls in SCORERS.items()}
     judgement = analyzer.stance.judge(
         input_from_result(result, analyzer.lexicon, analyzer.parties.states)

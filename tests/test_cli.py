@@ -243,3 +243,12 @@ def test_explain_shows_control_characters_escaped(runner):
         "\x1b" not in result.stdout
         and "sentence: Pakistan condemned\\x1b[2J India." in result.stdout
     )
+
+
+def test_explain_scorers_see_the_sentence_as_the_headline_does(runner):
+    result = runner.invoke(
+        cli, ["explain", "Islamabad rejected Washington's offer.", "--format", "json"]
+    )
+    record = json.loads(result.stdout)
+    assert record["scorers"]["stance"]["value"] == pytest.approx(record["score"], abs=1e-4)
+    assert record["scorers"]["stance"]["label"] == record["label"] == "divergence"
