@@ -219,3 +219,17 @@ def test_text_given_as_a_string_loses_the_invisible_characters_a_file_would(invi
     assert [s.to_dict() for s in from_text.sentences] == [s.to_dict() for s in from_file.sentences]
     sentence = stance.score_sentence(text.split(". ")[0] + ".", parties=parties)
     assert sentence.parties == ("PAK", "USA") and invisible not in sentence.text
+
+
+def test_the_shared_rule_reads_a_third_party_named_after_the_cue_as_the_one_opposed():
+    # "Both ... condemned the attack on China": China is what both stand against, not one of
+    # the two; only a cue before one of the two parties is aimed at it.
+    result = stance.score_sentence(
+        "Both Pakistan and India condemned the terrorist attack on China."
+    )
+    (condemned,) = [c for c in result.cues if c.text == "condemned"]
+    assert result.mutual and condemned.effect > 0
+    assert condemned.modifiers == ("shared: both parties against a third",)
+    aimed = stance.score_sentence("Both Pakistan and India condemned the attack on India.")
+    (condemned,) = [c for c in aimed.cues if c.text == "condemned"]
+    assert condemned.effect < 0 and not condemned.modifiers

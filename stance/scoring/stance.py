@@ -471,7 +471,10 @@ def shared_stance(sentence: SentenceInput, cues: tuple[Cue, ...]) -> tuple[Cue, 
     lowered = sentence.text.lower()
     if any(word in lowered for word in rule.words):
         return cues
-    party_starts = [m.start for m in sentence.mentions if m.kind != "venue"]
+    # A cue before one of the two parties is aimed at it; a third party named after it ("the
+    # attack on China") is what both stand against.
+    pair = (attribution.source, attribution.target)
+    party_starts = [m.start for m in sentence.mentions if m.kind != "venue" and m.key in pair]
     changed = []
     for cue in cues:
         aimed_at_party = any(start >= cue.end for start in party_starts)
