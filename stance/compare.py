@@ -316,8 +316,12 @@ def compare(
     names: dict[str, str] | None = None,
     period_by: str = "period",
 ) -> Comparison:
-    """The comparison of the corpus's periods (documents without a period are left out)."""
-    periods = sorted({d.period for d in corpus.documents}, key=period_order)
+    """The comparison of the corpus's periods (documents without a period are left out).
+
+    Periods that ``period_order`` ranks alike are ordered by name: the order, and so the
+    latest period, never depends on the order of a set.
+    """
+    periods = sorted({d.period for d in corpus.documents}, key=lambda p: (period_order(p), p))
     by_period: dict[str, list[SentenceRow]] = {p: [] for p in periods}
     for row in corpus.rows:
         by_period[corpus.documents[row.document].period].append(row)

@@ -25,7 +25,7 @@ from stance.compare_report import (
     relative_href,
     write_comparison_report,
 )
-from stance.config import load_config
+from stance.config import PeriodRule, load_config
 from stance.report.theme import CONVERGENCE, DIVERGENCE
 from stance.runner import run
 from stance.summary import index_interval
@@ -315,3 +315,32 @@ def test_cli_compare_two_folders_and_two_documents(tmp_path):
         cli, ["compare", str(before), str(tmp_path / "nope"), "--out", str(out)]
     )
     assert missing.exit_code == EXIT_USAGE and "nope" in missing.stderr
+
+
+PERIOD_VALUES = ["2", "9", "10", "100", "NaN", "inf", "1e999", "b", "a"]
+
+
+def test_period_order_is_total_numbers_first_then_other_values():
+    """NaN made the old order depend on the input order (and so on a set's hash order)."""
+    rule = PeriodRule("field", "session")
+    expected = ["2", "9", "10", "100", "1e999", "NaN", "a", "b", "inf"]
+    for shift in range(len(PERIOD_VALUES)):
+        values = PERIOD_VALUES[shift:] + PERIOD_VALUES[:shift]
+        assert sorted(values, key=rule.sort_key) == expected
+        assert sorted(reversed(values), key=rule.sort_key) == expected
+        documents = [DocumentRef(f"d{v}", v) for v in values]
+        result = compare(Corpus(documents, [], lambda d, i: ""), rule.sort_key)
+        assert result.periods == expected and [d.period for d in result.documents] == expected
+
+
+def test_a_run_by_a_field_with_nan_takes_the_latest_period_by_the_documented_order(tmp_path):
+    for session in ("2", "9", "10", "100", "NaN"):
+        header = f"session: {session}\ntitle: Session {session}\n\n"
+        path = tmp_path / "incoming" / f"s{session}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + "Pakistan and India agreed to expand trade.\n", encoding="utf-8")
+    config = load_config(write_config(tmp_path, period='{ field = "session" }'))
+    outcome = run(config)
+    assert outcome.comparison.periods == ["2", "9", "10", "100", "NaN"]
+    data = json.loads((config.output / "comparison" / "comparison.json").read_text("utf-8"))
+    assert (data["previous"], data["latest"]) == ("100", "NaN")
