@@ -344,3 +344,53 @@ def test_a_run_by_a_field_with_nan_takes_the_latest_period_by_the_documented_ord
     assert outcome.comparison.periods == ["2", "9", "10", "100", "NaN"]
     data = json.loads((config.output / "comparison" / "comparison.json").read_text("utf-8"))
     assert (data["previous"], data["latest"]) == ("100", "NaN")
+
+
+def test_cli_compare_refuses_a_period_or_path_compared_with_itself(tmp_path, monkeypatch):
+    path = run_project(tmp_path)
+    out = tmp_path / "adhoc"
+    same = CliRunner().invoke(
+        cli, ["compare", "2024", "2024", "--config", str(path), "--out", str(out)]
+    )
+    assert same.exit_code == EXIT_USAGE
+    assert same.stderr == "error: FIRST and SECOND are the same period: 2024\n"
+    monkeypatch.chdir(tmp_path)
+    for first, second in (("incoming", "incoming/"), ("incoming", "./incoming")):
+        result = CliRunner().invoke(cli, ["compare", first, second, "--out", str(out)])
+        assert result.exit_code == EXIT_USAGE, result.output
+        assert result.stderr == "error: FIRST and SECOND are the same path: incoming\n"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--parties", "/nonexistent.toml"],
+        ["--speaker", "PAK"],
+        ["--lexicon", "/nonexistent.toml"],
+        ["--encoding", "latin-1"],
+        ["--max-mb", "3"],
+        ["--engine", "serial"],
+        ["--jobs", "2"],
+        ["--scheduler", "tcp://127.0.0.1:8786"],
+    ],
+)
+def test_cli_compare_of_periods_refuses_the_options_of_folders(tmp_path, option):
+    path = run_project(tmp_path)
+    out = tmp_path / "adhoc"
+    args = ["compare", "2023", "2024", "--config", str(path), "--out", str(out), *option]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr == f"error: {option[0]} does not apply with --config: the config sets it\n"
+    assert not out.exists()
+
+
+def test_cli_compare_of_folders_refuses_by(tmp_path):
+    write_doc(tmp_path / "before", "x.txt", 10, 1, 1)
+    write_doc(tmp_path / "after", "z.txt", 1, 12, 1)
+    out = tmp_path / "out"
+    args = ["compare", str(tmp_path / "before"), str(tmp_path / "after"), "--out", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--by", "year"])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr == "error: --by applies only with --config (periods of the history)\n"
+    assert not out.exists()
