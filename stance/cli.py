@@ -1098,6 +1098,9 @@ def render_comparison(comparison: Comparison) -> str:
         point = group.latest
         change = point.index_change
         head = f"{group.title:<40} index"
+        if point.index is None:
+            lines.append(f"{group.title:<40} no sentences in {latest}")
+            continue
         if change is None:
             lines.append(f"{head} {point.index:+.2f} in {latest} (nothing to compare)")
             continue

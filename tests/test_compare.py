@@ -123,6 +123,7 @@ def test_periods_are_ordered_and_gaps_have_no_change(tmp_path):
     assert result.periods == ["2024-01", "2024-02", "2024-03"]
     jan, feb, mar = result.groups[0].points
     assert feb.sentences == 0 and feb.index_change is None and mar.index_change is None
+    assert (feb.index, feb.interval, feb.mean_tone, feb.tone_interval) == (None,) * 4
     assert jan.index == round(12 / 14, 4)
     page = write_comparison_report(result, tmp_path / "c", "gap").read_text(encoding="utf-8")
     row = page.split("<td>2024-02</td>")[1].split("</tr>")[0]
@@ -394,3 +395,42 @@ def test_cli_compare_of_folders_refuses_by(tmp_path):
     assert result.exit_code == EXIT_USAGE
     assert result.stderr == "error: --by applies only with --config (periods of the history)\n"
     assert not out.exists()
+
+
+def test_a_group_without_sentences_in_a_period_is_empty_not_zero(tmp_path):
+    incoming = tmp_path / "incoming"
+    write_doc(incoming, "jan.txt", 10, 2, 0, date="2024-01-10")
+    write_doc(incoming, "feb.txt", 0, 0, 3, date="2024-02-10")  # no party speaks or is named
+    path = write_config(tmp_path, period='"month"')
+    run(load_config(path))
+    out = tmp_path / "adhoc"
+    result = CliRunner().invoke(
+        cli, ["compare", "2024-01", "2024-02", "--config", str(path), "--out", str(out)]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    lines = result.stdout.splitlines()
+    dyad = next(line for line in lines if line.startswith("Between Pakistan and India"))
+    assert dyad.split() == [
+        "Between",
+        "Pakistan",
+        "and",
+        "India",
+        "no",
+        "sentences",
+        "in",
+        "2024-02",
+    ]
+    data = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    (group,) = [g for g in data["groups"] if g["key"] == "PAK–IND"]
+    jan, feb = group["points"]
+    assert jan["sentences"] == 12 and jan["index"] == round(8 / 14, 4)
+    assert feb["sentences"] == 0 and feb["counts"] == {
+        "convergence": 0,
+        "neutral": 0,
+        "divergence": 0,
+    }
+    assert (feb["index"], feb["interval"], feb["mean_tone"], feb["tone_interval"]) == (None,) * 4
+    assert feb["index_change"] is None and feb["tone_change"] is None
+    html = (out / "index.html").read_text(encoding="utf-8")
+    row = html.split("Between Pakistan and India</h2>")[1].split("<td>2024-02</td>")[1]
+    assert row.split("</tr>")[0].count('<td class="num">–</td>') == 4
