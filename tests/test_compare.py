@@ -434,3 +434,15 @@ def test_a_group_without_sentences_in_a_period_is_empty_not_zero(tmp_path):
     html = (out / "index.html").read_text(encoding="utf-8")
     row = html.split("Between Pakistan and India</h2>")[1].split("<td>2024-02</td>")[1]
     assert row.split("</tr>")[0].count('<td class="num">–</td>') == 4
+
+
+def test_a_history_without_a_dated_document_says_so(tmp_path):
+    write_doc(tmp_path / "incoming", "undated.txt", 3, 1, 0)
+    config = load_config(write_config(tmp_path, period='"year"'))
+    run(config)
+    folder = config.output / "comparison"
+    data = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    assert data["periods"] == [] and data["left_out"] == 1
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "No dated document has been analysed yet: there is no period to compare." in html
+    assert "Only one period" not in html
