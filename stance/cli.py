@@ -1041,11 +1041,14 @@ def compare_command(
     """
     problems = Problems()
     folder = Path(out)
+    _check_compare_options(click.get_current_context(), bool(config_path))
     if config_path:
+        if first == second:
+            raise StanceError(f"FIRST and SECOND are the same period: {printable(first)}")
         comparison = compare_periods(config_path, by, folder, first, second)
     else:
-        if first == second:
-            raise click.UsageError("FIRST and SECOND are the same")
+        if Path(first).resolve() == Path(second).resolve():
+            raise StanceError(f"FIRST and SECOND are the same path: {printable(first)}")
         config = options.config()
         labelled = []
         with options.engine([first, second]) as engine:
@@ -1068,6 +1071,26 @@ def compare_command(
     click.echo(render_comparison(comparison))
     click.echo(f"comparison report: {path}")
     return problems.exit_code()
+
+
+PERIOD_COMPARE_OPTIONS = ("config_path", "by", "out")
+GIVEN = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
+
+
+def _check_compare_options(ctx: click.Context, periods: bool) -> None:
+    """Refuse an option given that the form of ``compare`` would ignore: with --config the
+    config sets the parties, lexicon, encoding and engine; --by only groups the history."""
+    for param in ctx.command.params:
+        if (
+            not isinstance(param, click.Option)
+            or ctx.get_parameter_source(param.name or "") not in GIVEN
+        ):
+            continue
+        flag = param.opts[0]
+        if periods and param.name not in PERIOD_COMPARE_OPTIONS:
+            raise StanceError(f"{flag} does not apply with --config: the config sets it")
+        if not periods and param.name == "by":
+            raise StanceError(f"{flag} applies only with --config (periods of the history)")
 
 
 def compare_periods(
@@ -1113,6 +1136,9 @@ def render_comparison(comparison: Comparison) -> str:
         point = group.latest
         change = point.index_change
         head = f"{group.title:<40} index"
+        if point.index is None:
+            lines.append(f"{group.title:<40} no sentences in {latest}")
+            continue
         if change is None:
             lines.append(f"{head} {point.index:+.2f} in {latest} (nothing to compare)")
             continue

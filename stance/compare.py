@@ -118,14 +118,15 @@ class Change:
 
 @dataclass
 class Point:
-    """One group in one period."""
+    """One group in one period. A group with no sentences in the period has no index, interval
+    or tone (None): an index of 0 would read as a balance of convergence and divergence."""
 
     period: str
     sentences: int
     counts: dict[str, int]
-    index: float
-    interval: tuple[float, float]
-    mean_tone: float
+    index: float | None
+    interval: tuple[float, float] | None
+    mean_tone: float | None
     tone_interval: tuple[float, float] | None
     index_change: Change | None = None
     tone_change: Change | None = None
@@ -280,6 +281,8 @@ def _counts(rows: Iterable[SentenceRow]) -> dict[str, int]:
 
 def _point(period: str, rows: list[SentenceRow]) -> Point:
     s = summarize(rows)
+    if not rows:
+        return Point(period, 0, s["counts"], None, None, None, None)
     return Point(
         period=period,
         sentences=s["sentences"],
@@ -319,8 +322,12 @@ def compare(
     names: dict[str, str] | None = None,
     period_by: str = "period",
 ) -> Comparison:
-    """The comparison of the corpus's periods (documents without a period are left out)."""
-    periods = sorted({d.period for d in corpus.documents}, key=period_order)
+    """The comparison of the corpus's periods (documents without a period are left out).
+
+    Periods that ``period_order`` ranks alike are ordered by name: the order, and so the
+    latest period, never depends on the order of a set.
+    """
+    periods = sorted({d.period for d in corpus.documents}, key=lambda p: (period_order(p), p))
     by_period: dict[str, list[SentenceRow]] = {p: [] for p in periods}
     for row in corpus.rows:
         by_period[corpus.documents[row.document].period].append(row)
@@ -333,21 +340,24 @@ def compare(
     groups = []
     for kind, key in keys:
         points: list[Point] = []
-        previous: tuple[str, list[SentenceRow]] | None = None
+        # the period just before, when the group has sentences in it: its rows, index and tone
+        previous: tuple[str, list[SentenceRow], float, float] | None = None
         for period in periods:
             rows = grouped[period].get((kind, key), [])
             point = _point(period, rows)
-            if previous is not None and previous[1] and rows:
-                before_period, before = previous
-                before_point = points[-1]
+            points.append(point)
+            if point.index is None or point.mean_tone is None:
+                previous = None
+                continue
+            if previous is not None:
+                before_period, before, index, tone = previous
                 point.index_change = _change(
-                    "index", before_period, before, rows, point.index - before_point.index
+                    "index", before_period, before, rows, point.index - index
                 )
                 point.tone_change = _change(
-                    "tone", before_period, before, rows, point.mean_tone - before_point.mean_tone
+                    "tone", before_period, before, rows, point.mean_tone - tone
                 )
-            points.append(point)
-            previous = (period, rows)
+            previous = (period, rows, point.index, point.mean_tone)
         group = Group(key or "all", kind, _title(kind, key, names), points)
         if periods:
             group.movers = movers(corpus, grouped[periods[-1]].get((kind, key), []), points[-1])
@@ -372,7 +382,7 @@ def _title(kind: str, key: str, names: dict[str, str]) -> str:
 def movers(corpus: Corpus, rows: list[SentenceRow], point: Point) -> list[Mover]:
     """The latest period's sentences that pushed the index the way it moved, strongest first."""
     change = point.index_change
-    if change is None or change.delta == 0:
+    if change is None or change.delta == 0 or point.index is None:
         return []
     label = "convergence" if change.delta > 0 else "divergence"
     c, d = point.counts["convergence"], point.counts["divergence"]

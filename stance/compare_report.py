@@ -43,13 +43,13 @@ def period_chart(points: Sequence[Point], ax: Axes, measure: str = "index") -> A
     ringed. The background is green where the measure leans positive, vermillion below 0."""
     xs = range(len(points))
     if measure == "index":
-        values = [p.index if p.sentences else float("nan") for p in points]
-        bands = [p.interval if p.sentences else None for p in points]
+        values = [p.index if p.index is not None else float("nan") for p in points]
+        bands = [p.interval for p in points]
         changes = [p.index_change for p in points]
         ax.set_ylim(-1, 1)
         ax.set_ylabel("convergence index")
     else:
-        values = [p.mean_tone if p.sentences else float("nan") for p in points]
+        values = [p.mean_tone if p.mean_tone is not None else float("nan") for p in points]
         bands = [p.tone_interval for p in points]
         changes = [p.tone_change for p in points]
         ax.set_ylabel("mean tone")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import glob
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -145,11 +146,18 @@ class PeriodRule:
         return str(date.year)
 
     def sort_key(self, period: str) -> tuple:
-        """Periods in time order; metadata values numerically when they are numbers."""
+        """Periods in time order: finite numbers numerically, then other values as strings.
+
+        A total order, so the latest period never depends on the order periods were found:
+        "NaN", "inf" and "1e999" are not numbers here (NaN compares with nothing).
+        """
         try:
-            return (0, float(period), period)
+            number = float(period)
         except ValueError:
-            return (1, 0.0, period)
+            number = math.nan
+        if math.isfinite(number):
+            return (0, number, period)
+        return (1, 0.0, period)
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -25,7 +25,7 @@ from stance.compare_report import (
     relative_href,
     write_comparison_report,
 )
-from stance.config import load_config
+from stance.config import PeriodRule, load_config
 from stance.report.theme import CONVERGENCE, DIVERGENCE
 from stance.runner import run
 from stance.summary import index_interval
@@ -123,6 +123,7 @@ def test_periods_are_ordered_and_gaps_have_no_change(tmp_path):
     assert result.periods == ["2024-01", "2024-02", "2024-03"]
     jan, feb, mar = result.groups[0].points
     assert feb.sentences == 0 and feb.index_change is None and mar.index_change is None
+    assert (feb.index, feb.interval, feb.mean_tone, feb.tone_interval) == (None,) * 4
     assert jan.index == round(12 / 14, 4)
     page = write_comparison_report(result, tmp_path / "c", "gap").read_text(encoding="utf-8")
     row = page.split("<td>2024-02</td>")[1].split("</tr>")[0]
@@ -336,3 +337,133 @@ def test_cli_compare_two_folders_and_two_documents(tmp_path):
         cli, ["compare", str(before), str(tmp_path / "nope"), "--out", str(out)]
     )
     assert missing.exit_code == EXIT_USAGE and "nope" in missing.stderr
+
+
+PERIOD_VALUES = ["2", "9", "10", "100", "NaN", "inf", "1e999", "b", "a"]
+
+
+def test_period_order_is_total_numbers_first_then_other_values():
+    """NaN made the old order depend on the input order (and so on a set's hash order)."""
+    rule = PeriodRule("field", "session")
+    expected = ["2", "9", "10", "100", "1e999", "NaN", "a", "b", "inf"]
+    for shift in range(len(PERIOD_VALUES)):
+        values = PERIOD_VALUES[shift:] + PERIOD_VALUES[:shift]
+        assert sorted(values, key=rule.sort_key) == expected
+        assert sorted(reversed(values), key=rule.sort_key) == expected
+        documents = [DocumentRef(f"d{v}", v) for v in values]
+        result = compare(Corpus(documents, [], lambda d, i: ""), rule.sort_key)
+        assert result.periods == expected and [d.period for d in result.documents] == expected
+
+
+def test_a_run_by_a_field_with_nan_takes_the_latest_period_by_the_documented_order(tmp_path):
+    for session in ("2", "9", "10", "100", "NaN"):
+        header = f"session: {session}\ntitle: Session {session}\n\n"
+        path = tmp_path / "incoming" / f"s{session}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + "Pakistan and India agreed to expand trade.\n", encoding="utf-8")
+    config = load_config(write_config(tmp_path, period='{ field = "session" }'))
+    outcome = run(config)
+    assert outcome.comparison.periods == ["2", "9", "10", "100", "NaN"]
+    data = json.loads((config.output / "comparison" / "comparison.json").read_text("utf-8"))
+    assert (data["previous"], data["latest"]) == ("100", "NaN")
+
+
+def test_cli_compare_refuses_a_period_or_path_compared_with_itself(tmp_path, monkeypatch):
+    path = run_project(tmp_path)
+    out = tmp_path / "adhoc"
+    same = CliRunner().invoke(
+        cli, ["compare", "2024", "2024", "--config", str(path), "--out", str(out)]
+    )
+    assert same.exit_code == EXIT_USAGE
+    assert same.stderr == "error: FIRST and SECOND are the same period: 2024\n"
+    monkeypatch.chdir(tmp_path)
+    for first, second in (("incoming", "incoming/"), ("incoming", "./incoming")):
+        result = CliRunner().invoke(cli, ["compare", first, second, "--out", str(out)])
+        assert result.exit_code == EXIT_USAGE, result.output
+        assert result.stderr == "error: FIRST and SECOND are the same path: incoming\n"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--parties", "/nonexistent.toml"],
+        ["--speaker", "PAK"],
+        ["--lexicon", "/nonexistent.toml"],
+        ["--encoding", "latin-1"],
+        ["--max-mb", "3"],
+        ["--engine", "serial"],
+        ["--jobs", "2"],
+        ["--scheduler", "tcp://127.0.0.1:8786"],
+    ],
+)
+def test_cli_compare_of_periods_refuses_the_options_of_folders(tmp_path, option):
+    path = run_project(tmp_path)
+    out = tmp_path / "adhoc"
+    args = ["compare", "2023", "2024", "--config", str(path), "--out", str(out), *option]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr == f"error: {option[0]} does not apply with --config: the config sets it\n"
+    assert not out.exists()
+
+
+def test_cli_compare_of_folders_refuses_by(tmp_path):
+    write_doc(tmp_path / "before", "x.txt", 10, 1, 1)
+    write_doc(tmp_path / "after", "z.txt", 1, 12, 1)
+    out = tmp_path / "out"
+    args = ["compare", str(tmp_path / "before"), str(tmp_path / "after"), "--out", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--by", "year"])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr == "error: --by applies only with --config (periods of the history)\n"
+    assert not out.exists()
+
+
+def test_a_group_without_sentences_in_a_period_is_empty_not_zero(tmp_path):
+    incoming = tmp_path / "incoming"
+    write_doc(incoming, "jan.txt", 10, 2, 0, date="2024-01-10")
+    write_doc(incoming, "feb.txt", 0, 0, 3, date="2024-02-10")  # no party speaks or is named
+    path = write_config(tmp_path, period='"month"')
+    run(load_config(path))
+    out = tmp_path / "adhoc"
+    result = CliRunner().invoke(
+        cli, ["compare", "2024-01", "2024-02", "--config", str(path), "--out", str(out)]
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    lines = result.stdout.splitlines()
+    dyad = next(line for line in lines if line.startswith("Between Pakistan and India"))
+    assert dyad.split() == [
+        "Between",
+        "Pakistan",
+        "and",
+        "India",
+        "no",
+        "sentences",
+        "in",
+        "2024-02",
+    ]
+    data = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    (group,) = [g for g in data["groups"] if g["key"] == "PAK–IND"]
+    jan, feb = group["points"]
+    assert jan["sentences"] == 12 and jan["index"] == round(8 / 14, 4)
+    assert feb["sentences"] == 0 and feb["counts"] == {
+        "convergence": 0,
+        "neutral": 0,
+        "divergence": 0,
+    }
+    assert (feb["index"], feb["interval"], feb["mean_tone"], feb["tone_interval"]) == (None,) * 4
+    assert feb["index_change"] is None and feb["tone_change"] is None
+    html = (out / "index.html").read_text(encoding="utf-8")
+    row = html.split("Between Pakistan and India</h2>")[1].split("<td>2024-02</td>")[1]
+    assert row.split("</tr>")[0].count('<td class="num">–</td>') == 4
+
+
+def test_a_history_without_a_dated_document_says_so(tmp_path):
+    write_doc(tmp_path / "incoming", "undated.txt", 3, 1, 0)
+    config = load_config(write_config(tmp_path, period='"year"'))
+    run(config)
+    folder = config.output / "comparison"
+    data = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    assert data["periods"] == [] and data["left_out"] == 1
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "No dated document has been analysed yet: there is no period to compare." in html
+    assert "Only one period" not in html
