@@ -81,10 +81,15 @@ def test_long_documents_are_binned_not_drawn_bar_by_bar():
     for x, bottom, height, *_ in drawn:
         tops.setdefault(round(x, 3), []).append(bottom + height)
     assert all(-1 <= t <= 1 for ts in tops.values() for t in ts)
-    # each bar is its sentences' mean score: all the bars add up to the scores / bin size
-    assert sum(height for _, _, height, _, _ in drawn) == pytest.approx(
-        sum(s.score for s in analysis.sentences) / size
+    # each bar is its sentences' mean score (the last bar holds fewer: 550 = 91 x 6 + 4), so
+    # the bars weighted by the sentences they hold add up to the scores
+    patches = [p for c in ax.containers if isinstance(c, BarContainer) for p in c]
+    held = {round(p.get_x() + p.get_width() / 2, 3): round(p.get_width() / 0.8) for p in patches}
+    assert held[max(held)] == n % size and set(held.values()) == {size, n % size}
+    assert sum(height * held[round(x, 3)] for x, _, height, _, _ in drawn) == pytest.approx(
+        sum(s.score for s in analysis.sentences)
     )
+    assert ax.get_xlim()[1] < n + 0.5 + size / 2
 
 
 def test_by_party_diverging_bars_with_mean_tone(analysis):
@@ -216,3 +221,70 @@ def test_parties_past_the_palette_share_one_grey():
     names = figures.party_names(analysis)
     coloured_sources = [names[key] for key in own if key in sources]
     assert legend_labels(ax) == [*coloured_sources, "other parties"]
+
+
+def sentence(score: float, index: int = 0, **kwargs) -> stance.SentenceResult:
+    """A scored sentence without the analysis around it."""
+    defaults = {"vader": 0.0, "textblob_polarity": 0.0, "textblob_subjectivity": 0.0}
+    label = "divergence" if score < -0.2 else "convergence" if score > 0.2 else "neutral"
+    fields = {**defaults, **kwargs}
+    return stance.SentenceResult("text", label, score, 0.0, index=index, **fields)
+
+
+@pytest.mark.parametrize(("neutral", "divergent"), [(100, 1), (4998, 3)])
+def test_the_last_shorter_bar_is_the_mean_of_its_own_sentences(neutral, divergent):
+    sentences = [sentence(0.0, i) for i in range(neutral)]
+    sentences += [sentence(-1.0, neutral + i) for i in range(divergent)]
+    n = len(sentences)
+    ax = charts.stance_along_document(sentences, new_ax(), {})
+    last = max(bars(ax))
+    assert last[2] == pytest.approx(-1.0)
+    assert last[0] + 0.8 * divergent / 2 < n + 0.5  # the bar ends at the last sentence
+    assert n < ax.get_xlim()[1] < n + 1 + 0.1 * -(-n // charts.MAX_BARS)
+    assert max(t for t in ax.get_xticks() if t <= ax.get_xlim()[1]) <= n
+
+
+def test_a_one_sentence_document_has_one_integer_tick():
+    ax = charts.stance_along_document([sentence(0.6)], new_ax(), {})
+    low, high = ax.get_xlim()
+    shown = [t for t in ax.get_xticks() if low <= t <= high]
+    assert shown == [1]
+    assert [t.get_text() for t in ax.get_xticklabels() if low <= t.get_position()[0] <= high] == [
+        "1"
+    ]
+
+
+def test_learned_cues_are_not_merged_across_parties():
+    analysis = stance.analyze(
+        "India accused China of aggression. China accused India of aggression. "
+        "China accused India of provocation."
+    )
+    learned = [c for s in analysis.sentences for c in s.cues if c.category == charts.LEARNED]
+    assert len({c.term for c in learned}) == 1 < len({c.text for c in learned})
+    totals = {t.text: t for t in charts.cue_totals(analysis.sentences)}
+    assert totals["china of"].count == 1 and totals["india of"].count == 2
+    expected = sum(c.effect for c in learned if c.text == "India of")
+    assert totals["india of"].effect == pytest.approx(expected)
+    assert totals["accused"].count == 3  # lexicon terms still add up over the document
+    ax = charts.cue_drivers(list(totals.values()), new_ax())
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "china of" in labels and "india of  ×2" in labels and "india of  ×3" not in labels
+
+
+def test_what_drove_it_values_use_the_theme_font_and_minus_sign(analysis):
+    figure = figures.draw_chart(figures.CHARTS[3], analysis)
+    (ax,) = figure.axes
+    values = [t for t in ax.texts if t.get_text()[0] in "+\N{MINUS SIGN}"]
+    assert values and {t.get_fontfamily()[0] for t in values} == {theme.RC["font.family"]}
+    assert any(t.get_text().startswith("\N{MINUS SIGN}") for t in values)
+    assert not any("-" in t.get_text() for t in values)
+
+
+def test_scorer_agreement_merges_labels_of_points_scored_alike():
+    sentences = [
+        sentence(0.0, 11, vader=-0.8, textblob_polarity=0.5),
+        sentence(0.0, 14, vader=-0.8, textblob_polarity=0.5),
+        sentence(0.0, 2, vader=0.9, textblob_polarity=-0.1),
+    ]
+    ax = charts.scorer_agreement(sentences, new_ax())
+    assert sorted(texts(ax)) == ["#12, #15", "#3"]

@@ -34,6 +34,8 @@ OTHER = "\x00other"
 """The group of parties past the palette (no party key holds a NUL character)."""
 MIN_LABELLED_SHARE = 0.08
 """A segment of the by-party bars gets its count written in it from this share of the axis."""
+SENTENCE_TICKS = 20
+"""Up to this many sentences, each one is a tick on the along-the-document axis."""
 LEGEND_DROP = 36
 """Points between the bottom of the axes and a legend under it: room for ticks and label."""
 
@@ -62,7 +64,8 @@ def stance_along_document(
     coloured by the source party (grey when there is none), hatched for mutual statements.
 
     Past ``max_bars`` sentences, consecutive sentences share a bar: each party's part of it is
-    its sentences' summed score divided by the bin size, so bars stay within [-1, 1].
+    its sentences' summed score divided by the number of sentences in the bar (the last bar
+    may hold fewer), so a bar is the mean score of its sentences and stays within [-1, 1].
     """
     ax.set_title("Stance of each sentence, in reading order")
     if not sentences:
@@ -71,13 +74,17 @@ def stance_along_document(
     n = len(sentences)
     size = math.ceil(n / max_bars)
     bins = math.ceil(n / size)
+    first = np.arange(bins) * size + 1
+    last = np.minimum(first + size - 1, n)
+    held = last - first + 1
     up: dict[tuple[str | None, bool], np.ndarray] = defaultdict(lambda: np.zeros(bins))
     down: dict[tuple[str | None, bool], np.ndarray] = defaultdict(lambda: np.zeros(bins))
     for i, s in enumerate(sentences):
         group = (_color_group(s.source, colors), s.mutual)
-        up[group][i // size] += max(s.score, 0.0) / size
-        down[group][i // size] += min(s.score, 0.0) / size
-    centres = np.arange(bins) * size + (size + 1) / 2
+        up[group][i // size] += max(s.score, 0.0) / held[i // size]
+        down[group][i // size] += min(s.score, 0.0) / held[i // size]
+    centres = (first + last) / 2
+    widths = 0.8 * held
     order = {key: i for i, key in enumerate([*colors, OTHER, None])}
     groups = sorted(set(up) | set(down), key=lambda g: (order.get(g[0], len(order)), g[1]))
     for values, stack in ((up, np.zeros(bins)), (down, np.zeros(bins))):
@@ -90,7 +97,7 @@ def stance_along_document(
                 centres[drawn],
                 heights[drawn],
                 bottom=stack[drawn],
-                width=0.8 * size,
+                width=widths[drawn],
                 color=_group_color(group[0], colors),
                 hatch=MUTUAL_HATCH if group[1] else None,
                 linewidth=0,
@@ -105,10 +112,13 @@ def stance_along_document(
         ax.set_title(f"Stance along the document, {size} sentences per bar")
         ax.set_xlabel(f"sentence number ({n} sentences, {size} per bar)")
         ax.set_ylabel(f"mean stance score per {size} sentences")
-    ax.set_xlim(0.5 - 0.1 * size, bins * size + 0.5 + 0.1 * size)
+    ax.set_xlim(0.5 - 0.1 * size, n + 0.5 + 0.1 * size)
     ax.set_ylim(-1.05, 1.05)
     ax.set_yticks([-1, -0.5, 0, 0.5, 1])
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(bins, 20)))
+    if n <= SENTENCE_TICKS:
+        ax.set_xticks(range(1, n + 1))  # a locator would put 0.8 and 1.6 on a short axis
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=SENTENCE_TICKS))
     ax.grid(axis="x", visible=False)
     ax.text(1.005, 0.98, "convergence", transform=ax.transAxes, color=CONVERGENCE, va="top")
     ax.text(1.005, 0.02, "divergence", transform=ax.transAxes, color=DIVERGENCE, va="bottom")
@@ -236,16 +246,21 @@ def scorer_agreement(sentences: Sequence[SentenceResult], ax: Axes, annotate: in
                 zorder=3,
             )
     gap = np.abs(vader - textblob)
+    # sentences scored alike share a dot, so they share one label instead of overprinting
+    numbered: dict[tuple[float, float], list[int]] = defaultdict(list)
     for i in np.argsort(-gap, kind="stable")[:annotate]:
         if gap[i] > DISAGREEMENT:
-            ax.annotate(
-                f"#{sentences[i].index + 1}",
-                (vader[i], textblob[i]),
-                xytext=(5, 4),
-                textcoords="offset points",
-                fontsize=8,
-                color=MUTED,
-            )
+            at = (round(float(vader[i]), 2), round(float(textblob[i]), 2))
+            numbered[at].append(sentences[i].index + 1)
+    for (x, y), numbers in numbered.items():
+        ax.annotate(
+            ", ".join(f"#{number}" for number in sorted(numbers)),
+            (x, y),
+            xytext=(5, 4),
+            textcoords="offset points",
+            fontsize=8,
+            color=MUTED,
+        )
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1])
@@ -255,6 +270,10 @@ def scorer_agreement(sentences: Sequence[SentenceResult], ax: Axes, annotate: in
     ax.set_ylabel("TextBlob polarity (negative … positive)")
     ax.legend(loc="upper left", fontsize=8)
     return ax
+
+
+LEARNED = "learned"
+"""The category of the model's learned cues, whose term masks the party ("entb of")."""
 
 
 @dataclass(frozen=True)
@@ -268,16 +287,23 @@ class CueTotal:
 
 
 def cue_totals(sentences: Sequence[SentenceResult]) -> list[CueTotal]:
-    """Every cue term of the document with its summed effect, strongest convergence first."""
-    effects: dict[str, float] = defaultdict(float)
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    """Every cue term of the document with its summed effect, strongest convergence first.
+
+    A learned cue's term masks the party it was found with, so learned cues are grouped by
+    the text as written: "China of" and "India of" are two bars, never one labelled with
+    the party that only some of its cues had.
+    """
+    effects: dict[tuple[str, str], float] = defaultdict(float)
+    forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for s in sentences:
         for cue in s.cues:
-            effects[cue.term] += cue.effect
-            forms[cue.term][cue.text.lower()] += 1
+            text = cue.text.lower()
+            group = (cue.term, text if cue.category == LEARNED else "")
+            effects[group] += cue.effect
+            forms[group][text] += 1
     totals = [
-        CueTotal(term, forms[term].most_common(1)[0][0], effect, sum(forms[term].values()))
-        for term, effect in effects.items()
+        CueTotal(group[0], forms[group].most_common(1)[0][0], effect, sum(forms[group].values()))
+        for group, effect in effects.items()
     ]
     return sorted(totals, key=lambda t: (-t.effect, t.text))
 
@@ -304,7 +330,8 @@ def cue_drivers(totals: Sequence[CueTotal], ax: Axes, top: int = DRIVERS) -> Axe
         color=[CONVERGENCE if e > 0 else DIVERGENCE for e in effects],
         height=0.65,
     )
-    ax.bar_label(bars, labels=[f"{e:+.1f}" for e in effects], padding=3, fontsize=8, color=MUTED)
+    values = [f"{e:+.1f}".replace("-", "\N{MINUS SIGN}") for e in effects]  # as on the axis
+    ax.bar_label(bars, labels=values, padding=3, fontsize=8, color=MUTED)
     ax.set_yticks(y, [plain(t.text) + (f"  ×{t.count}" if t.count > 1 else "") for t in strongest])
     pad = 0.3 * float(np.max(np.abs(effects)))
     ax.set_xlim(min(0.0, effects.min()) - pad, max(0.0, effects.max()) + pad)
