@@ -20,7 +20,8 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..analysis import DocumentAnalysis
+from ..analysis import DocumentAnalysis, PartyInfo
+from ..parties import PartySet
 from ..summary import summarize
 from . import charts, theme
 
@@ -38,8 +39,21 @@ def source_order(analysis: DocumentAnalysis) -> list[str]:
     return [*analysis.dyad, *(key for key, _ in counted.most_common() if key not in analysis.dyad)]
 
 
+def listed_parties(analysis: DocumentAnalysis) -> list[PartyInfo]:
+    """The parties a report lists: those mentioned, and those a sentence has as source or
+    target although never named (a speaker given in the header or on the command line).
+    The built-in gazetteer names the latter, as it names mentioned parties."""
+    involved = [k for s in analysis.sentences for k in (s.source, s.target) if k is not None]
+    listed = [p for p in analysis.parties if p.mentions or p.key in involved]
+    known = {p.key for p in analysis.parties}
+    gazetteer = PartySet.gazetteer() if analysis.party_source == "gazetteer" else None
+    for key in dict.fromkeys(k for k in involved if k not in known):
+        listed.append(PartyInfo(key, (gazetteer.name(key) if gazetteer else None) or key))
+    return listed
+
+
 def party_names(analysis: DocumentAnalysis) -> dict[str, str]:
-    return {p.key: p.name for p in analysis.parties}
+    return {p.key: p.name for p in [*analysis.parties, *listed_parties(analysis)]}
 
 
 def party_rows(analysis: DocumentAnalysis) -> list[tuple[str, dict[str, Any]]]:
