@@ -238,4 +238,3 @@ def test_a_speaker_who_is_never_named_is_listed_as_a_party(tmp_path):
     assert [label for label, _ in figures.party_rows(analysis)] == ["Pakistan (PAK)"]
     writer.write_index(tmp_path)
     assert "none mentioned" not in (tmp_path / "index.html").read_text("utf-8")
-

@@ -157,8 +157,7 @@ def index_entry(analysis: DocumentAnalysis, folder: str, files: list[str]) -> di
         "date": meta.get("date"),
         "source": meta.get("source"),
         "parties": [
-            {"key": p.key, "name": p.name, "mentions": p.mentions}
-            for p in listed_parties(analysis)
+            {"key": p.key, "name": p.name, "mentions": p.mentions} for p in listed_parties(analysis)
         ],
         "convergence_index": summary["convergence_index"],
         "interval": summary["interval"],
