@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer, ErrorbarContainer
@@ -288,3 +290,82 @@ def test_scorer_agreement_merges_labels_of_points_scored_alike():
     ]
     ax = charts.scorer_agreement(sentences, new_ax())
     assert sorted(texts(ax)) == ["#12, #15", "#3"]
+
+
+LONG_PARTIES = {
+    "AAA": {"name": "The Democratic Socialist Republic of Sri Lanka", "aliases": ["Sri Lanka"]},
+    "BBB": {
+        "name": "The United Kingdom of Great Britain and Northern Ireland",
+        "aliases": ["United Kingdom"],
+    },
+    "CCC": {"name": "The Bolivarian Republic of Venezuela", "aliases": ["Venezuela"]},
+    "DDD": {"name": "The Federal Democratic Republic of Ethiopia", "aliases": ["Ethiopia"]},
+}
+INTL_PARTIES = {
+    "CHN": {"name": "中华人民共和国", "aliases": ["China"]},
+    "FLAG": {"name": "🇺🇳 United Nations 🕊️", "aliases": ["United Nations"]},
+    "THE_EXTREMELY_LONG_PARTY_KEY_THAT_GOES_ON_AND_ON": {
+        "name": "The Extremely Long Official Name Of The Federal Republic Of Somewhere Far Away",
+        "aliases": ["Somewhere"],
+    },
+    "EGY": {"name": "Egypt", "aliases": ["Egypt"]},
+}
+CROSS_TALK = (
+    "Sri Lanka praised the United Kingdom for its generous support. "
+    "The United Kingdom welcomed Sri Lanka's cooperation on trade. "
+    "Venezuela condemned Ethiopia for the attack. Ethiopia rejected the Venezuela resolution. "
+    "Sri Lanka and the United Kingdom agreed to deepen their partnership. "
+    "Ethiopia threatened Sri Lanka with sanctions."
+)
+INTL_TALK = (
+    "Egypt praised China for its generous support. China welcomed Egypt's cooperation. "
+    "The United Nations condemned Somewhere for the attack. "
+    "Somewhere rejected the United Nations resolution. Somewhere threatened Egypt."
+)
+
+
+def drawn_cleanly(analysis):
+    """Every chart laid out and saved as PNG: the warnings raised, and what went off the
+    figure (the title, tick labels and legend must stay inside it)."""
+    clipped = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for spec in figures.CHARTS:
+            figure = figures.draw_chart(spec, analysis)
+            canvas = FigureCanvasAgg(figure)
+            figures.save_figure(figure, "png")
+            renderer = canvas.get_renderer()
+            (ax,) = figure.axes
+            parts = [ax.title, *ax.get_yticklabels(), ax.xaxis.label]
+            parts += [ax.get_legend()] if ax.get_legend() else []
+            for part in parts:
+                box = part.get_window_extent(renderer)
+                if box.width and (box.x0 < -1 or box.x1 > figure.bbox.x1 + 1):
+                    clipped.append((spec.slug, getattr(part, "get_text", lambda: "legend")()))
+    return [str(w.message) for w in caught], clipped
+
+
+def test_long_party_names_are_shortened_before_their_key_and_count():
+    analysis = stance.analyze(CROSS_TALK, parties=LONG_PARTIES)
+    rows = [label for label, _ in figures.party_rows(analysis)]
+    assert all(label.endswith(("(AAA)", "(BBB)", "(CCC)", "(DDD)")) for label in rows)
+    assert all(len(label) <= theme.MAX_LABEL and "…" in label for label in rows)
+    ax = charts.convergence_headline(figures.index_rows(analysis), new_ax())
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(t.endswith(")") and "as source (" in t for t in ticks[1:])
+    problems, clipped = drawn_cleanly(analysis)
+    assert problems == [] and clipped == []
+
+
+def test_names_the_font_cannot_draw_become_keys_without_glyph_warnings():
+    analysis = stance.analyze(INTL_TALK, parties=INTL_PARTIES)
+    names = figures.party_names(analysis)
+    assert names["CHN"] == "CHN" and names["FLAG"] == "FLAG" and names["EGY"] == "Egypt"
+    assert theme.plain("中国 summit") == "?? summit"
+    colors = theme.party_colors(figures.source_order(analysis))
+    ax = charts.stance_along_document(analysis.sentences, new_ax(), colors, names)
+    assert "CHN" in legend_labels(ax)
+    rows = [label for label, _ in figures.party_rows(analysis)]
+    assert "Egypt (EGY)" in rows and any(r.endswith("(THE_EXTREMELY_L…)") for r in rows)
+    problems, clipped = drawn_cleanly(analysis)
+    assert problems == [] and clipped == []

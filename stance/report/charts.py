@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
@@ -38,6 +40,12 @@ SENTENCE_TICKS = 20
 """Up to this many sentences, each one is a tick on the along-the-document axis."""
 LEGEND_DROP = 36
 """Points between the bottom of the axes and a legend under it: room for ticks and label."""
+LEGEND_INDENT = 45
+"""Points of tick labels and axis label left of the axes a legend starts at."""
+TICK_PAD = 12
+"""Points between y tick labels and the axes: tick length and padding."""
+SIDE_LABELS = 60
+"""Points right of the axes taken by side texts ("convergence", "mean tone", intervals)."""
 
 
 def message(ax: Axes, text: str) -> Axes:
@@ -47,8 +55,51 @@ def message(ax: Axes, text: str) -> Axes:
     return ax
 
 
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """The width of ``text`` in points in the theme's font, known before any layout."""
+    font = FontProperties(family=theme.RC["font.family"], size=size, weight=weight)
+    return float(TextToPath().get_text_width_height_descent(text, font, ismath=False)[0])
+
+
+def room(ax: Axes, beside: float = 0.0) -> float:
+    """Points across the figure that the axes and whatever starts at their left edge may
+    take, when ``beside`` points of labels stand left of the axes. Constrained layout cannot
+    fit anything wider: it collapses the axes and warns."""
+    margins = 2 * 72 * theme.RC["figure.constrained_layout.w_pad"] + SIDE_LABELS
+    return ax.figure.bbox.width * 72 / ax.figure.dpi - margins - beside
+
+
+def fit_title(ax: Axes, title: str, beside: float) -> None:
+    """The title, on as many lines as it needs to fit right of labels ``beside`` points wide."""
+    size = float(theme.RC["axes.titlesize"])
+    weight = theme.RC["axes.titleweight"]
+    lines: list[str] = []
+    for word in title.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(joined, size, weight) <= room(ax, beside):
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    ax.set_title("\n".join(lines))
+
+
+def fit_title_beside_labels(ax: Axes, title: str, labels: Sequence[str]) -> None:
+    """The title fitted right of the y tick ``labels`` (the axes start after them)."""
+    size = float(theme.RC["ytick.labelsize"])
+    widest = max((text_width(label, size) for label in labels), default=0.0)
+    fit_title(ax, title, widest + TICK_PAD)
+
+
 def legend_below(ax: Axes, ncol: int, **kwargs: Any) -> None:
-    """A legend under the x-axis label, a fixed distance below the axes whatever their height."""
+    """A legend under the x-axis label, a fixed distance below the axes whatever their height,
+    in at most ``ncol`` columns: fewer when long labels would not fit across the figure."""
+    handles, labels = ax.get_legend_handles_labels()
+    labels = [h.get_label() for h in kwargs.get("handles", handles)] or labels
+    size = float(theme.RC["legend.fontsize"])
+    handle = (kwargs.get("handlelength", 2.0) + 0.8) * size  # + handletextpad
+    widest = max((text_width(label, size) for label in labels), default=0.0) + handle
+    while ncol > 1 and ncol * widest + (ncol - 1) * 2.0 * size > room(ax, LEGEND_INDENT):
+        ncol -= 1
     below = ax.transAxes + ScaledTranslation(0, -LEGEND_DROP / 72, ax.figure.dpi_scale_trans)
     ax.legend(loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below, ncol=ncol, **kwargs)
 
@@ -164,7 +215,8 @@ def stance_by_party(rows: Sequence[tuple[str, Mapping[str, Any]]], ax: Axes) -> 
 
     ``rows`` pairs a row label with a summary from :func:`stance.summary.summarize`.
     """
-    ax.set_title("Whose sentences lean which way: sentences by source party")
+    title = "Whose sentences lean which way: sentences by source party"
+    ax.set_title(title)
     if not rows:
         return message(ax, "No sentence of this document is attributed to a party.")
     y = np.arange(len(rows))[::-1]
@@ -195,7 +247,9 @@ def stance_by_party(rows: Sequence[tuple[str, Mapping[str, Any]]], ax: Axes) -> 
         text = [str(c) if shown else "" for c, shown in zip(counts[label], wide, strict=True)]
         ink = theme.INK if label == "neutral" else "white"
         ax.bar_label(bars, labels=text, label_type="center", fontsize=9, color=ink)
-    ax.set_yticks(y, [plain(label) for label, _ in rows])
+    labels = [plain(label) for label, _ in rows]
+    ax.set_yticks(y, labels)
+    fit_title_beside_labels(ax, title, labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):g}"))
@@ -316,7 +370,8 @@ def strongest_cues(totals: Sequence[CueTotal], top: int = DRIVERS) -> list[CueTo
 
 def cue_drivers(totals: Sequence[CueTotal], ax: Axes, top: int = DRIVERS) -> Axes:
     """The ``top`` strongest convergence and divergence cues, by summed effect."""
-    ax.set_title("What drove it: the strongest cue words, by summed effect")
+    title = "What drove it: the strongest cue words, by summed effect"
+    ax.set_title(title)
     strongest = strongest_cues(totals, top)
     if not strongest:
         return message(
@@ -332,7 +387,9 @@ def cue_drivers(totals: Sequence[CueTotal], ax: Axes, top: int = DRIVERS) -> Axe
     )
     values = [f"{e:+.1f}".replace("-", "\N{MINUS SIGN}") for e in effects]  # as on the axis
     ax.bar_label(bars, labels=values, padding=3, fontsize=8, color=MUTED)
-    ax.set_yticks(y, [plain(t.text) + (f"  ×{t.count}" if t.count > 1 else "") for t in strongest])
+    labels = [plain(t.text) + (f"  ×{t.count}" if t.count > 1 else "") for t in strongest]
+    ax.set_yticks(y, labels)
+    fit_title_beside_labels(ax, title, labels)
     pad = 0.3 * float(np.max(np.abs(effects)))
     ax.set_xlim(min(0.0, effects.min()) - pad, max(0.0, effects.max()) + pad)
     ax.set_ylim(-0.6, len(strongest) - 0.4)
@@ -355,7 +412,8 @@ class IndexRow:
 def convergence_headline(rows: Sequence[IndexRow], ax: Axes) -> Axes:
     """The convergence index with its 95% bootstrap interval: the document first, in bold,
     then each source party, on the index's full scale from -1 to +1."""
-    ax.set_title("Convergence index, with its 95% interval")
+    title = "Convergence index, with its 95% interval"
+    ax.set_title(title)
     if not rows:
         return message(ax, "Nothing to summarise.")
     ax.axvspan(-1, 0, color=DIVERGENCE, alpha=0.07, linewidth=0)
@@ -384,9 +442,10 @@ def convergence_headline(rows: Sequence[IndexRow], ax: Axes) -> Axes:
             va="center",
             fontweight="bold" if first else "normal",
         )
-    labels = [plain(f"{r.label} ({r.sentences})") for r in rows]
+    labels = [theme.suffixed(plain(r.label), f" ({r.sentences})") for r in rows]
     ax.set_yticks(y, labels)
     ax.get_yticklabels()[0].set_fontweight("bold")
+    fit_title_beside_labels(ax, title, labels)
     top = len(rows) - 0.1
     ax.set_ylim(-0.7, top)
     ax.set_xlim(-1, 1)

@@ -53,7 +53,15 @@ def listed_parties(analysis: DocumentAnalysis) -> list[PartyInfo]:
 
 
 def party_names(analysis: DocumentAnalysis) -> dict[str, str]:
-    return {p.key: p.name for p in [*analysis.parties, *listed_parties(analysis)]}
+    """Each party's name for the charts: its key when the font cannot draw the name."""
+    return {
+        p.key: theme.party_label(p.name, p.key)
+        for p in [*analysis.parties, *listed_parties(analysis)]
+    }
+
+
+def _key(key: str) -> str:
+    return theme.shorten(key, theme.MAX_KEY)
 
 
 def party_rows(analysis: DocumentAnalysis) -> list[tuple[str, dict[str, Any]]]:
@@ -64,7 +72,10 @@ def party_rows(analysis: DocumentAnalysis) -> list[tuple[str, dict[str, Any]]]:
     names = party_names(analysis)
     keys = [key for key in source_order(analysis) if key in by_source]
     shown, rest = keys[:MAX_PARTY_ROWS], set(keys[MAX_PARTY_ROWS:])
-    rows = [(f"{names.get(key, key)} ({key})", by_source[key]) for key in shown]
+    rows = [
+        (theme.suffixed(names.get(key, _key(key)), f" ({_key(key)})"), by_source[key])
+        for key in shown
+    ]
     if rest:
         others = [s for s in analysis.sentences if s.source in rest]
         rows.append((f"{len(rest)} other parties", summarize(others)))
@@ -90,7 +101,11 @@ def index_rows(analysis: DocumentAnalysis) -> list[charts.IndexRow]:
         part = summary["by_source"][key]
         rows.append(
             charts.IndexRow(
-                f"{names.get(key, key)} as source",
+                theme.suffixed(
+                    names.get(key, _key(key)),
+                    " as source",
+                    theme.MAX_LABEL - len(f" ({part['sentences']})"),  # the chart appends it
+                ),
                 part["convergence_index"],
                 tuple(part["interval"]),
                 part["sentences"],
