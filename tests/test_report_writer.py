@@ -19,7 +19,7 @@ from report_samples import HOSTILE, HOSTILE_ID, HOSTILE_TITLE, PARTIES, no_party
 import stance
 from stance.documents import document_from_text
 from stance.errors import InputError
-from stance.report import html, writer
+from stance.report import figures, html, writer
 from stance.report.rows import CSV_COLUMNS
 
 CHARTS = [
@@ -223,3 +223,18 @@ def test_the_lean_reads_the_interval():
     assert summary["interval"][0] < 0 < summary["interval"][1]
     assert html.lean(summary) == "no clear lean either way"
     assert html.lean(no_party().summary) == "no sentence leans either way"
+
+
+def test_a_speaker_who_is_never_named_is_listed_as_a_party(tmp_path):
+    analysis = stance.analyze("speaker: PAK\n\nWe welcome the talks. We condemn the attack.\n")
+    assert {s.source for s in analysis.sentences} == {"PAK"}
+    entry = writer.write_report(analysis, tmp_path, "speech")
+    assert entry["parties"] == [{"key": "PAK", "name": "Pakistan", "mentions": 0}]
+    saved = json.loads((tmp_path / "speech" / writer.ENTRY_FILE).read_text("utf-8"))
+    assert saved["parties"] == entry["parties"]
+    page = (tmp_path / "speech" / "index.html").read_text("utf-8")
+    assert "No party is mentioned" not in page and "none has a source" not in page
+    assert "Pakistan (PAK), not named in the text" in page
+    assert [label for label, _ in figures.party_rows(analysis)] == ["Pakistan (PAK)"]
+    writer.write_index(tmp_path)
+    assert "none mentioned" not in (tmp_path / "index.html").read_text("utf-8")

@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
@@ -34,8 +36,16 @@ OTHER = "\x00other"
 """The group of parties past the palette (no party key holds a NUL character)."""
 MIN_LABELLED_SHARE = 0.08
 """A segment of the by-party bars gets its count written in it from this share of the axis."""
+SENTENCE_TICKS = 20
+"""Up to this many sentences, each one is a tick on the along-the-document axis."""
 LEGEND_DROP = 36
 """Points between the bottom of the axes and a legend under it: room for ticks and label."""
+LEGEND_INDENT = 45
+"""Points of tick labels and axis label left of the axes a legend starts at."""
+TICK_PAD = 12
+"""Points between y tick labels and the axes: tick length and padding."""
+SIDE_LABELS = 60
+"""Points right of the axes taken by side texts ("convergence", "mean tone", intervals)."""
 
 
 def message(ax: Axes, text: str) -> Axes:
@@ -45,8 +55,51 @@ def message(ax: Axes, text: str) -> Axes:
     return ax
 
 
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """The width of ``text`` in points in the theme's font, known before any layout."""
+    font = FontProperties(family=theme.RC["font.family"], size=size, weight=weight)
+    return float(TextToPath().get_text_width_height_descent(text, font, ismath=False)[0])
+
+
+def room(ax: Axes, beside: float = 0.0) -> float:
+    """Points across the figure that the axes and whatever starts at their left edge may
+    take, when ``beside`` points of labels stand left of the axes. Constrained layout cannot
+    fit anything wider: it collapses the axes and warns."""
+    margins = 2 * 72 * theme.RC["figure.constrained_layout.w_pad"] + SIDE_LABELS
+    return ax.figure.bbox.width * 72 / ax.figure.dpi - margins - beside
+
+
+def fit_title(ax: Axes, title: str, beside: float) -> None:
+    """The title, on as many lines as it needs to fit right of labels ``beside`` points wide."""
+    size = float(theme.RC["axes.titlesize"])
+    weight = theme.RC["axes.titleweight"]
+    lines: list[str] = []
+    for word in title.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(joined, size, weight) <= room(ax, beside):
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    ax.set_title("\n".join(lines))
+
+
+def fit_title_beside_labels(ax: Axes, title: str, labels: Sequence[str]) -> None:
+    """The title fitted right of the y tick ``labels`` (the axes start after them)."""
+    size = float(theme.RC["ytick.labelsize"])
+    widest = max((text_width(label, size) for label in labels), default=0.0)
+    fit_title(ax, title, widest + TICK_PAD)
+
+
 def legend_below(ax: Axes, ncol: int, **kwargs: Any) -> None:
-    """A legend under the x-axis label, a fixed distance below the axes whatever their height."""
+    """A legend under the x-axis label, a fixed distance below the axes whatever their height,
+    in at most ``ncol`` columns: fewer when long labels would not fit across the figure."""
+    handles, labels = ax.get_legend_handles_labels()
+    labels = [h.get_label() for h in kwargs.get("handles", handles)] or labels
+    size = float(theme.RC["legend.fontsize"])
+    handle = (kwargs.get("handlelength", 2.0) + 0.8) * size  # + handletextpad
+    widest = max((text_width(label, size) for label in labels), default=0.0) + handle
+    while ncol > 1 and ncol * widest + (ncol - 1) * 2.0 * size > room(ax, LEGEND_INDENT):
+        ncol -= 1
     below = ax.transAxes + ScaledTranslation(0, -LEGEND_DROP / 72, ax.figure.dpi_scale_trans)
     ax.legend(loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below, ncol=ncol, **kwargs)
 
@@ -62,7 +115,8 @@ def stance_along_document(
     coloured by the source party (grey when there is none), hatched for mutual statements.
 
     Past ``max_bars`` sentences, consecutive sentences share a bar: each party's part of it is
-    its sentences' summed score divided by the bin size, so bars stay within [-1, 1].
+    its sentences' summed score divided by the number of sentences in the bar (the last bar
+    may hold fewer), so a bar is the mean score of its sentences and stays within [-1, 1].
     """
     ax.set_title("Stance of each sentence, in reading order")
     if not sentences:
@@ -71,13 +125,17 @@ def stance_along_document(
     n = len(sentences)
     size = math.ceil(n / max_bars)
     bins = math.ceil(n / size)
+    first = np.arange(bins) * size + 1
+    last = np.minimum(first + size - 1, n)
+    held = last - first + 1
     up: dict[tuple[str | None, bool], np.ndarray] = defaultdict(lambda: np.zeros(bins))
     down: dict[tuple[str | None, bool], np.ndarray] = defaultdict(lambda: np.zeros(bins))
     for i, s in enumerate(sentences):
         group = (_color_group(s.source, colors), s.mutual)
-        up[group][i // size] += max(s.score, 0.0) / size
-        down[group][i // size] += min(s.score, 0.0) / size
-    centres = np.arange(bins) * size + (size + 1) / 2
+        up[group][i // size] += max(s.score, 0.0) / held[i // size]
+        down[group][i // size] += min(s.score, 0.0) / held[i // size]
+    centres = (first + last) / 2
+    widths = 0.8 * held
     order = {key: i for i, key in enumerate([*colors, OTHER, None])}
     groups = sorted(set(up) | set(down), key=lambda g: (order.get(g[0], len(order)), g[1]))
     for values, stack in ((up, np.zeros(bins)), (down, np.zeros(bins))):
@@ -90,7 +148,7 @@ def stance_along_document(
                 centres[drawn],
                 heights[drawn],
                 bottom=stack[drawn],
-                width=0.8 * size,
+                width=widths[drawn],
                 color=_group_color(group[0], colors),
                 hatch=MUTUAL_HATCH if group[1] else None,
                 linewidth=0,
@@ -105,10 +163,13 @@ def stance_along_document(
         ax.set_title(f"Stance along the document, {size} sentences per bar")
         ax.set_xlabel(f"sentence number ({n} sentences, {size} per bar)")
         ax.set_ylabel(f"mean stance score per {size} sentences")
-    ax.set_xlim(0.5 - 0.1 * size, bins * size + 0.5 + 0.1 * size)
+    ax.set_xlim(0.5 - 0.1 * size, n + 0.5 + 0.1 * size)
     ax.set_ylim(-1.05, 1.05)
     ax.set_yticks([-1, -0.5, 0, 0.5, 1])
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(bins, 20)))
+    if n <= SENTENCE_TICKS:
+        ax.set_xticks(range(1, n + 1))  # a locator would put 0.8 and 1.6 on a short axis
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=SENTENCE_TICKS))
     ax.grid(axis="x", visible=False)
     ax.text(1.005, 0.98, "convergence", transform=ax.transAxes, color=CONVERGENCE, va="top")
     ax.text(1.005, 0.02, "divergence", transform=ax.transAxes, color=DIVERGENCE, va="bottom")
@@ -154,7 +215,8 @@ def stance_by_party(rows: Sequence[tuple[str, Mapping[str, Any]]], ax: Axes) -> 
 
     ``rows`` pairs a row label with a summary from :func:`stance.summary.summarize`.
     """
-    ax.set_title("Whose sentences lean which way: sentences by source party")
+    title = "Whose sentences lean which way: sentences by source party"
+    ax.set_title(title)
     if not rows:
         return message(ax, "No sentence of this document is attributed to a party.")
     y = np.arange(len(rows))[::-1]
@@ -185,7 +247,9 @@ def stance_by_party(rows: Sequence[tuple[str, Mapping[str, Any]]], ax: Axes) -> 
         text = [str(c) if shown else "" for c, shown in zip(counts[label], wide, strict=True)]
         ink = theme.INK if label == "neutral" else "white"
         ax.bar_label(bars, labels=text, label_type="center", fontsize=9, color=ink)
-    ax.set_yticks(y, [plain(label) for label, _ in rows])
+    labels = [plain(label) for label, _ in rows]
+    ax.set_yticks(y, labels)
+    fit_title_beside_labels(ax, title, labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):g}"))
@@ -236,16 +300,21 @@ def scorer_agreement(sentences: Sequence[SentenceResult], ax: Axes, annotate: in
                 zorder=3,
             )
     gap = np.abs(vader - textblob)
+    # sentences scored alike share a dot, so they share one label instead of overprinting
+    numbered: dict[tuple[float, float], list[int]] = defaultdict(list)
     for i in np.argsort(-gap, kind="stable")[:annotate]:
         if gap[i] > DISAGREEMENT:
-            ax.annotate(
-                f"#{sentences[i].index + 1}",
-                (vader[i], textblob[i]),
-                xytext=(5, 4),
-                textcoords="offset points",
-                fontsize=8,
-                color=MUTED,
-            )
+            at = (round(float(vader[i]), 2), round(float(textblob[i]), 2))
+            numbered[at].append(sentences[i].index + 1)
+    for (x, y), numbers in numbered.items():
+        ax.annotate(
+            ", ".join(f"#{number}" for number in sorted(numbers)),
+            (x, y),
+            xytext=(5, 4),
+            textcoords="offset points",
+            fontsize=8,
+            color=MUTED,
+        )
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1])
@@ -255,6 +324,10 @@ def scorer_agreement(sentences: Sequence[SentenceResult], ax: Axes, annotate: in
     ax.set_ylabel("TextBlob polarity (negative … positive)")
     ax.legend(loc="upper left", fontsize=8)
     return ax
+
+
+LEARNED = "learned"
+"""The category of the model's learned cues, whose term masks the party ("entb of")."""
 
 
 @dataclass(frozen=True)
@@ -268,16 +341,23 @@ class CueTotal:
 
 
 def cue_totals(sentences: Sequence[SentenceResult]) -> list[CueTotal]:
-    """Every cue term of the document with its summed effect, strongest convergence first."""
-    effects: dict[str, float] = defaultdict(float)
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    """Every cue term of the document with its summed effect, strongest convergence first.
+
+    A learned cue's term masks the party it was found with, so learned cues are grouped by
+    the text as written: "China of" and "India of" are two bars, never one labelled with
+    the party that only some of its cues had.
+    """
+    effects: dict[tuple[str, str], float] = defaultdict(float)
+    forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for s in sentences:
         for cue in s.cues:
-            effects[cue.term] += cue.effect
-            forms[cue.term][cue.text.lower()] += 1
+            text = cue.text.lower()
+            group = (cue.term, text if cue.category == LEARNED else "")
+            effects[group] += cue.effect
+            forms[group][text] += 1
     totals = [
-        CueTotal(term, forms[term].most_common(1)[0][0], effect, sum(forms[term].values()))
-        for term, effect in effects.items()
+        CueTotal(group[0], forms[group].most_common(1)[0][0], effect, sum(forms[group].values()))
+        for group, effect in effects.items()
     ]
     return sorted(totals, key=lambda t: (-t.effect, t.text))
 
@@ -290,7 +370,8 @@ def strongest_cues(totals: Sequence[CueTotal], top: int = DRIVERS) -> list[CueTo
 
 def cue_drivers(totals: Sequence[CueTotal], ax: Axes, top: int = DRIVERS) -> Axes:
     """The ``top`` strongest convergence and divergence cues, by summed effect."""
-    ax.set_title("What drove it: the strongest cue words, by summed effect")
+    title = "What drove it: the strongest cue words, by summed effect"
+    ax.set_title(title)
     strongest = strongest_cues(totals, top)
     if not strongest:
         return message(
@@ -304,8 +385,11 @@ def cue_drivers(totals: Sequence[CueTotal], ax: Axes, top: int = DRIVERS) -> Axe
         color=[CONVERGENCE if e > 0 else DIVERGENCE for e in effects],
         height=0.65,
     )
-    ax.bar_label(bars, labels=[f"{e:+.1f}" for e in effects], padding=3, fontsize=8, color=MUTED)
-    ax.set_yticks(y, [plain(t.text) + (f"  ×{t.count}" if t.count > 1 else "") for t in strongest])
+    values = [f"{e:+.1f}".replace("-", "\N{MINUS SIGN}") for e in effects]  # as on the axis
+    ax.bar_label(bars, labels=values, padding=3, fontsize=8, color=MUTED)
+    labels = [plain(t.text) + (f"  ×{t.count}" if t.count > 1 else "") for t in strongest]
+    ax.set_yticks(y, labels)
+    fit_title_beside_labels(ax, title, labels)
     pad = 0.3 * float(np.max(np.abs(effects)))
     ax.set_xlim(min(0.0, effects.min()) - pad, max(0.0, effects.max()) + pad)
     ax.set_ylim(-0.6, len(strongest) - 0.4)
@@ -328,7 +412,8 @@ class IndexRow:
 def convergence_headline(rows: Sequence[IndexRow], ax: Axes) -> Axes:
     """The convergence index with its 95% credible interval: the document first, in bold,
     then each source party, on the index's full scale from -1 to +1."""
-    ax.set_title("Convergence index, with its 95% interval")
+    title = "Convergence index, with its 95% interval"
+    ax.set_title(title)
     if not rows:
         return message(ax, "Nothing to summarise.")
     ax.axvspan(-1, 0, color=DIVERGENCE, alpha=0.07, linewidth=0)
@@ -357,9 +442,10 @@ def convergence_headline(rows: Sequence[IndexRow], ax: Axes) -> Axes:
             va="center",
             fontweight="bold" if first else "normal",
         )
-    labels = [plain(f"{r.label} ({r.sentences})") for r in rows]
+    labels = [theme.suffixed(plain(r.label), f" ({r.sentences})") for r in rows]
     ax.set_yticks(y, labels)
     ax.get_yticklabels()[0].set_fontweight("bold")
+    fit_title_beside_labels(ax, title, labels)
     top = len(rows) - 0.1
     ax.set_ylim(-0.7, top)
     ax.set_xlim(-1, 1)

@@ -20,7 +20,8 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..analysis import DocumentAnalysis
+from ..analysis import DocumentAnalysis, PartyInfo
+from ..parties import PartySet
 from ..summary import summarize
 from . import charts, theme
 
@@ -38,8 +39,29 @@ def source_order(analysis: DocumentAnalysis) -> list[str]:
     return [*analysis.dyad, *(key for key, _ in counted.most_common() if key not in analysis.dyad)]
 
 
+def listed_parties(analysis: DocumentAnalysis) -> list[PartyInfo]:
+    """The parties a report lists: those mentioned, and those a sentence has as source or
+    target although never named (a speaker given in the header or on the command line).
+    The built-in gazetteer names the latter, as it names mentioned parties."""
+    involved = [k for s in analysis.sentences for k in (s.source, s.target) if k is not None]
+    listed = [p for p in analysis.parties if p.mentions or p.key in involved]
+    known = {p.key for p in analysis.parties}
+    gazetteer = PartySet.gazetteer() if analysis.party_source == "gazetteer" else None
+    for key in dict.fromkeys(k for k in involved if k not in known):
+        listed.append(PartyInfo(key, (gazetteer.name(key) if gazetteer else None) or key))
+    return listed
+
+
 def party_names(analysis: DocumentAnalysis) -> dict[str, str]:
-    return {p.key: p.name for p in analysis.parties}
+    """Each party's name for the charts: its key when the font cannot draw the name."""
+    return {
+        p.key: theme.party_label(p.name, p.key)
+        for p in [*analysis.parties, *listed_parties(analysis)]
+    }
+
+
+def _key(key: str) -> str:
+    return theme.shorten(key, theme.MAX_KEY)
 
 
 def party_rows(analysis: DocumentAnalysis) -> list[tuple[str, dict[str, Any]]]:
@@ -50,7 +72,10 @@ def party_rows(analysis: DocumentAnalysis) -> list[tuple[str, dict[str, Any]]]:
     names = party_names(analysis)
     keys = [key for key in source_order(analysis) if key in by_source]
     shown, rest = keys[:MAX_PARTY_ROWS], set(keys[MAX_PARTY_ROWS:])
-    rows = [(f"{names.get(key, key)} ({key})", by_source[key]) for key in shown]
+    rows = [
+        (theme.suffixed(names.get(key, _key(key)), f" ({_key(key)})"), by_source[key])
+        for key in shown
+    ]
     if rest:
         others = [s for s in analysis.sentences if s.source in rest]
         rows.append((f"{len(rest)} other parties", summarize(others)))
@@ -76,7 +101,11 @@ def index_rows(analysis: DocumentAnalysis) -> list[charts.IndexRow]:
         part = summary["by_source"][key]
         rows.append(
             charts.IndexRow(
-                f"{names.get(key, key)} as source",
+                theme.suffixed(
+                    names.get(key, _key(key)),
+                    " as source",
+                    theme.MAX_LABEL - len(f" ({part['sentences']})"),  # the chart appends it
+                ),
                 part["convergence_index"],
                 tuple(part["interval"]),
                 part["sentences"],

@@ -20,7 +20,7 @@ from .. import __version__
 from ..analysis import DocumentAnalysis, SentenceResult
 from ..scoring import Cue
 from . import theme
-from .figures import RenderedChart, source_order
+from .figures import RenderedChart, listed_parties, source_order
 
 
 @functools.cache
@@ -132,7 +132,8 @@ def document_page(
             analysis=analysis,
             summary=analysis.summary,
             lean=lean(analysis.summary),
-            parties=[p for p in analysis.parties if p.mentions],
+            parties=listed_parties(analysis),
+            attributed=any(s.source or s.target for s in analysis.sentences),
             colors=theme.party_colors(source_order(analysis)),
             charts=charts,
             sentences=sentences,

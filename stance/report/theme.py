@@ -7,8 +7,13 @@ colour across the charts of a report.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from matplotlib import font_manager
+from matplotlib.font_manager import FontProperties
+from matplotlib.ft2font import FT2Font
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -73,11 +78,41 @@ def party_colors(keys: Iterable[str]) -> dict[str, str]:
 
 
 MAX_LABEL = 40
+MAX_KEY = 16
+"""A party key longer than this is cut where a label appends it to a name."""
+
+
+@functools.cache
+def _font() -> FT2Font:
+    return FT2Font(font_manager.findfont(FontProperties(family=RC["font.family"])))
+
+
+@functools.cache
+def drawable(char: str) -> bool:
+    """Whether the theme's font has a glyph for ``char``; matplotlib draws a box and warns
+    for each one it lacks (no CJK or emoji font is installed with DejaVu Sans)."""
+    return char.isspace() or _font().get_char_index(ord(char)) != 0
+
+
+def party_label(name: str, key: str) -> str:
+    """A party's name for a chart, or its key when the font cannot draw the name."""
+    return name if all(drawable(c) for c in name) else key
+
+
+def shorten(text: str, limit: int = MAX_LABEL) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def suffixed(text: str, suffix: str, limit: int = MAX_LABEL) -> str:
+    """``text`` shortened so that it and ``suffix`` (a key, a count) fit in ``limit``
+    characters: the suffix is never the part cut off."""
+    return shorten(text, limit - len(suffix)) + suffix
 
 
 def plain(text: str, limit: int = MAX_LABEL) -> str:
-    """Text for a chart label, shown as written (``$`` would otherwise start mathtext) and cut
-    short, so a long name from a document or a config cannot squeeze the chart."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
+    """Text for a chart label, shown as written (``$`` would otherwise start mathtext), cut
+    short so a long name from a document or a config cannot squeeze the chart, and with any
+    character the font lacks replaced by "?" rather than drawn as a box."""
+    text = "".join(c if drawable(c) else "?" for c in shorten(text, limit))
     return text.replace("$", r"\$")

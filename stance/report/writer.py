@@ -32,7 +32,7 @@ from ..analysis import DocumentAnalysis
 from ..documents import Document
 from ..engine import AnalyzerConfig, Engine, analyze_document
 from ..errors import InputError
-from .figures import CHART_FORMATS, render_charts
+from .figures import CHART_FORMATS, listed_parties, render_charts
 from .html import document_page, index_page
 from .paths import FolderNamer
 from .rows import CSV_COLUMNS, csv_row
@@ -157,9 +157,7 @@ def index_entry(analysis: DocumentAnalysis, folder: str, files: list[str]) -> di
         "date": meta.get("date"),
         "source": meta.get("source"),
         "parties": [
-            {"key": p.key, "name": p.name, "mentions": p.mentions}
-            for p in analysis.parties
-            if p.mentions
+            {"key": p.key, "name": p.name, "mentions": p.mentions} for p in listed_parties(analysis)
         ],
         "convergence_index": summary["convergence_index"],
         "interval": summary["interval"],
