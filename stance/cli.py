@@ -489,9 +489,7 @@ def explain(
     # Every scorer sees the sentence as the headline's did: its mentions and attribution.
     data = input_from_result(result, analyzer.lexicon, analyzer.parties.states)
     scorers = {name: cls().score(data) for name, cls in SCORERS.items()}
-    judgement = analyzer.stance.judge(
-        input_from_result(result, analyzer.lexicon, analyzer.parties.states)
-    )
+    judgement = analyzer.stance.judge(data)
     if fmt == "json":
         record = result.to_dict()
         record["scorers"] = {

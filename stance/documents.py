@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError, printable
+from .errors import SURROGATE, InputError, printable
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -90,7 +90,6 @@ _INLINE_HEADER = re.compile(rf"\A\s*date\s*:?\s+(?P<date>{_DATE_SHAPE})(?:\s+|\Z
 _HEADER_LINE = re.compile(rf"\A(?P<key>{'|'.join(HEADER_KEYS)})\s*:\s*(?P<value>.*?)\s*\Z", re.I)
 _ANY_HEADER_LINE = re.compile(r"\A(?P<key>[A-Za-z][\w-]{0,39})[^\S\n]*:[^\S\n]*(?P<value>.*?)\s*\Z")
 _UTF8_BOM = b"\xef\xbb\xbf"
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -555,7 +554,7 @@ def _surrogate_field(record: dict[str, Any]) -> str | None:
     Such a string cannot be encoded as UTF-8, so it would fail only when output is written.
     """
     for key, value in record.items():
-        if _SURROGATE.search(key):
+        if SURROGATE.search(key):
             return "a field name"
         if _has_surrogate(value):
             return f"{printable(key)!r}"
@@ -564,7 +563,7 @@ def _surrogate_field(record: dict[str, Any]) -> str | None:
 
 def _has_surrogate(value: Any) -> bool:
     if isinstance(value, str):
-        return _SURROGATE.search(value) is not None
+        return SURROGATE.search(value) is not None
     if isinstance(value, dict):
         return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
     if isinstance(value, list):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+"""An unpaired surrogate: a str holding one cannot be encoded as UTF-8."""
 
 
 def printable(text: str) -> str:
@@ -20,11 +21,11 @@ def printable(text: str) -> str:
     or bytes that are not UTF-8 (which Python keeps as surrogates that cannot be printed or
     written to JSON). Idempotent: the escapes it writes are printable.
     """
-    if _SURROGATE.search(text):
+    if SURROGATE.search(text):
         try:
             text = os.fsencode(text).decode("utf-8", "replace")
         except UnicodeError:
-            text = _SURROGATE.sub("\ufffd", text)
+            text = SURROGATE.sub("\ufffd", text)
     if not _UNPRINTABLE.search(text):
         return text
     return _UNPRINTABLE.sub(_escape, text)

@@ -252,19 +252,7 @@ def test_only_newlines_end_a_jsonl_line(write):
             ":1: no column 'gold' (columns: text, label)",
         ),
         (["--text-col", "sentence", "--label-col", "label"], ":1: no column 'sentence'"),
-        (
-            [
-                "--text-col",
-                "text",
-                "--label-col",
-                "label",
-                "--party-a-col",
-                "a",
-                "--party-b-col",
-                "b",
-            ],
-            ":1: no column 'a' (columns: text, label)",
-        ),
+        (list(PARTY_COLUMNS), ":1: no column 'a' (columns: text, label)"),
     ],
 )
 def test_a_column_not_in_the_header_is_one_error(write, args, message):

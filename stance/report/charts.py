@@ -93,8 +93,7 @@ def fit_title_beside_labels(ax: Axes, title: str, labels: Sequence[str]) -> None
 def legend_below(ax: Axes, ncol: int, **kwargs: Any) -> None:
     """A legend under the x-axis label, a fixed distance below the axes whatever their height,
     in at most ``ncol`` columns: fewer when long labels would not fit across the figure."""
-    handles, labels = ax.get_legend_handles_labels()
-    labels = [h.get_label() for h in kwargs.get("handles", handles)] or labels
+    labels = [h.get_label() for h in kwargs.get("handles", ax.get_legend_handles_labels()[0])]
     size = float(theme.RC["legend.fontsize"])
     handle = (kwargs.get("handlelength", 2.0) + 0.8) * size  # + handletextpad
     widest = max((text_width(label, size) for label in labels), default=0.0) + handle
